@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { FederationConfigError, loadFederation } from "../src/load-federation.ts";
 import { devInstance } from "../src/local/instance.ts";
 import { printStackSummary } from "../src/stack/summary.ts";
+import { allServices } from "../src/stack/all-services.ts";
 import { startLocalStack } from "../src/stack/start-stack.ts";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     federation,
     instance: devInstance(projectRoot),
     fresh: values.fresh,
+    projectRoot,
+    services: allServices(),
   });
   printStackSummary(stack.description, stack.stackFile, Date.now() - t0);
 

@@ -79,7 +79,21 @@ export function layoutHomeservers(
   });
 }
 
+/** Ports of the services beside the homeservers, as offsets from the instance's port base. */
+const SERVICE_PORT_OFFSETS = {
+  rtcAuth: 80,
+  sfu: 81,
+  directory: 82,
+  web: 83,
+} as const;
+
+export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;
+
+export function servicePort(instance: LocalInstance, service: LocalServiceName): number {
+  return instance.portBase + SERVICE_PORT_OFFSETS[service];
+}
+
 /** The RTC authorization service's URL for this instance (served by rtc/). */
 export function localRtcAuthUrl(instance: LocalInstance): string {
-  return `http://127.0.0.1:${instance.portBase + 80}`;
+  return `http://127.0.0.1:${servicePort(instance, "rtcAuth")}`;
 }

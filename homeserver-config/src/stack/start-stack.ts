@@ -18,6 +18,7 @@ import { defaultLauncher, type SynapseLauncher } from "../synapse/launcher.ts";
 import { SynapseProcess } from "../synapse/process.ts";
 import { planDemoAccounts } from "./demo-accounts.ts";
 import { acquireStackLock, assertPortFree } from "./lock.ts";
+import type { StartedService, StackService } from "./service.ts";
 import type { StackDescription, StackHomeserver } from "./stack-description.ts";
 
 export interface StartOptions {
@@ -28,6 +29,9 @@ export interface StartOptions {
   launcher?: SynapseLauncher;
   /** Extra Synapse settings per homeserver id (tests: low rate limits). */
   overrides?: Record<string, SynapseConfig>;
+  /** Services started after the homeservers, in order (see all-services.ts). */
+  services?: StackService[];
+  projectRoot: string;
   log?: (line: string) => void;
 }
 
@@ -89,10 +93,14 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
   }
   const releaseLock = await acquireStackLock(instance.dataDir);
   const started: SynapseProcess[] = [];
+  const services: StartedService[] = [];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // Services first: they talk to the homeservers, not the other way round.
+    for (const s of services.reverse())
+      await s.stop().catch((e: unknown) => log(`stop: ${String(e)}`));
     await Promise.all(started.map((p) => p.stop()));
     await releaseLock();
   };
@@ -188,6 +196,23 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
       accounts,
       services: {},
     };
+    for (const service of options.services ?? []) {
+      const t = Date.now();
+      const running = await service.start({
+        federation,
+        instance,
+        projectRoot: options.projectRoot,
+        stack: description,
+        log,
+      });
+      services.push(running);
+      Object.assign(
+        description.services,
+        Object.fromEntries(Object.entries(running.urls).map(([k, url]) => [k, { url }])),
+      );
+      log(`${service.name} started in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+
     const stackFile = stackFilePath(instance);
     await writeFile(stackFile, JSON.stringify(description, null, 2), { mode: 0o600 });
     return { description, stackFile, stop };

@@ -7,6 +7,8 @@ export interface SynapseLaunch {
   dataDir: string;
   /** An /etc/hosts mapping the federation's server names to their loopback addresses. */
   hostsFile: string;
+  /** Folders holding Python modules Synapse loads (our policy module); added to PYTHONPATH. */
+  pythonPath?: string[];
 }
 
 /** How a Synapse process is started; the stack does not care whether it runs in a chroot. */
@@ -33,6 +35,7 @@ export class ChrootLauncher implements SynapseLauncher {
       'mount --bind /proc "$R/proc"',
       'mkdir -p "$R$DATA" && mount --bind "$DATA" "$R$DATA"',
       'touch "$R/etc/hosts" && mount --bind "$HOSTS" "$R/etc/hosts"',
+      'for d in $PYTHONPATH_DIRS; do mkdir -p "$R$d" && mount --bind "$d" "$R$d"; done',
       'exec chroot "$R" /usr/bin/python3 -m synapse.app.homeserver "$@"',
     ].join("\n");
     const args = launch.configFiles.flatMap((f) => ["-c", f]);
@@ -54,7 +57,13 @@ export class ChrootLauncher implements SynapseLauncher {
         launch.hostsFile,
         ...args,
       ],
-      { stdio: ["ignore", "pipe", "pipe"], env: synapseEnv() },
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+          ...synapseEnv(launch.pythonPath),
+          PYTHONPATH_DIRS: (launch.pythonPath ?? []).join(" "),
+        },
+      },
     );
   }
 }
@@ -73,13 +82,14 @@ export class HostLauncher implements SynapseLauncher {
     const args = launch.configFiles.flatMap((f) => ["-c", f]);
     return spawn(this.python, ["-m", "synapse.app.homeserver", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...synapseEnv() },
+      env: { ...process.env, ...synapseEnv(launch.pythonPath) },
     });
   }
 }
 
-function synapseEnv(): NodeJS.ProcessEnv {
+function synapseEnv(pythonPath: string[] = []): NodeJS.ProcessEnv {
   return {
+    ...(pythonPath.length > 0 ? { PYTHONPATH: pythonPath.join(":") } : {}),
     PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     LANG: "C.UTF-8",
     HOME: "/root",

@@ -1,0 +1,9 @@
+import type { StackService } from "./service.ts";
+
+/**
+ * Every service `npm start` and the integration tests run beside the homeservers, in start
+ * order. Each part of the product (directory, RTC, web, bots) adds its own entry here.
+ */
+export function allServices(): StackService[] {
+  return [];
+}
