@@ -1,0 +1,255 @@
+/**
+ * The embedded SFU against real livekit-client in Debian Chromium: three
+ * participants exchange video/audio/data (plain and E2EE), mute, unpublish,
+ * resume after a dropped signalling socket, leave and are removed via the
+ * server API; bad tokens are refused.
+ */
+import { Encryption_Type, TrackSource } from "@livekit/protocol";
+import { RoomServiceClient } from "livekit-server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSfu, type RunningSfu } from "../../../rtc/sfu/index.ts";
+import {
+  adminToken,
+  API_KEY,
+  API_SECRET,
+  launchChromium,
+  type LaunchedChromium,
+  mintToken,
+  type PageServer,
+  startPageServer,
+  TestPage,
+  waitFor,
+} from "./harness.ts";
+
+let sfu: RunningSfu;
+let web: PageServer;
+let chrome: LaunchedChromium;
+let api: RoomServiceClient;
+
+beforeAll(async () => {
+  sfu = await startSfu({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    port: 0,
+    host: "127.0.0.1",
+    announcedIp: "127.0.0.1",
+    udpPortMin: 50000,
+    udpPortMax: 50200,
+    autoCreate: false,
+  });
+  web = await startPageServer();
+  chrome = await launchChromium();
+  api = new RoomServiceClient(sfu.httpUrl, API_KEY, API_SECRET);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await web?.close();
+  await sfu?.stop();
+});
+
+async function joinAll(room: string, names: string[], e2eeKey?: string): Promise<TestPage[]> {
+  const pages: TestPage[] = [];
+  for (const name of names) {
+    const page = await TestPage.open(chrome.context, web.url);
+    await page.call("join", sfu.url, await mintToken(name, room), { e2eeKey });
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** Every page decodes video from every other page, and keeps decoding, and receives audio. */
+async function expectMediaFlowing(pages: TestPage[], identities: string[]): Promise<void> {
+  const snapshot = async () => Promise.all(pages.map((p) => p.call("stats")));
+  const first = await waitFor(
+    "video decoded everywhere",
+    async () => {
+      const all = await snapshot();
+      const ok = all.every((stats, i) => {
+        const others = identities.filter((_, j) => j !== i);
+        return others.every(
+          (id) => (stats.find((s) => s.identity === id)?.videoFramesDecoded ?? 0) > 5,
+        );
+      });
+      return ok ? all : undefined;
+    },
+    30_000,
+  );
+  await new Promise((r) => setTimeout(r, 2000));
+  const second = await snapshot();
+  for (const [i, stats] of second.entries()) {
+    for (const s of stats) {
+      const before = first[i]!.find((b) => b.identity === s.identity)!;
+      expect(s.videoFramesDecoded, `${identities[i]} decodes ${s.identity}`).toBeGreaterThan(
+        before.videoFramesDecoded + 10,
+      );
+      expect(s.videoWidth).toBeGreaterThan(0);
+      expect(s.audioBytes, `${identities[i]} receives audio of ${s.identity}`).toBeGreaterThan(
+        before.audioBytes,
+      );
+    }
+  }
+}
+
+describe("embedded SFU with livekit-client", () => {
+  it("refuses a join while the room does not exist (autoCreate off), then CreateRoom allows it", async () => {
+    const token = await mintToken("early", "call");
+    const validate = await fetch(`${sfu.httpUrl}/rtc/validate?access_token=${token}`);
+    expect(validate.status).toBe(404);
+    expect(await validate.text()).toContain("requested room does not exist");
+    const room = await api.createRoom({ name: "call", emptyTimeout: 60 });
+    expect(room.name).toBe("call");
+    expect(room.sid).toMatch(/^RM_/);
+    const again = await fetch(`${sfu.httpUrl}/rtc/validate?access_token=${token}`);
+    expect(again.status).toBe(200);
+    const v1 = await fetch(`${sfu.httpUrl}/rtc/v1/validate?access_token=${token}`);
+    expect(v1.status).toBe(404);
+    expect(v1.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("refuses bad, expired and other-room tokens", async () => {
+    const page = await TestPage.open(chrome.context, web.url);
+    try {
+      const cases: Array<[string, string, number]> = [
+        [
+          "bad signature",
+          await mintToken("mallory", "call", { secret: "another-secret-0123456789abcdef012345" }),
+          401,
+        ],
+        ["expired", await mintToken("late", "call", { ttl: -60 }), 401],
+        ["other room", await mintToken("lost", "other-room"), 404],
+        ["no join grant", await mintToken("nojoin", "call", { grant: { roomJoin: false } }), 403],
+      ];
+      for (const [what, token, status] of cases) {
+        const res = await fetch(`${sfu.httpUrl}/rtc/validate?access_token=${token}`);
+        expect(res.status, what).toBe(status);
+        const err = await page.call("join", sfu.url, token, { publish: false }).then(
+          () => undefined,
+          (e: unknown) => String(e),
+        );
+        expect(err, what).toBeDefined();
+        expect(await page.call("state")).not.toBe("connected");
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("three participants see and hear each other, relay data, mute, resume and leave", async () => {
+    const names = ["alice", "bob", "carol"];
+    const pages = await joinAll("call", names);
+    const [alice, bob, carol] = pages as [TestPage, TestPage, TestPage];
+    try {
+      for (const [i, page] of pages.entries()) {
+        await waitFor(
+          "remote participants",
+          async () => (await page.call("remoteIdentities")).length === 2,
+        );
+        expect(await page.call("remoteIdentities")).toEqual(names.filter((_, j) => j !== i));
+      }
+      await expectMediaFlowing(pages, names);
+
+      // data packets relayed by the SFU, tagged with the sender's identity
+      await alice.call("sendData", "hello");
+      for (const page of [bob, carol]) {
+        await waitFor("data relayed", async () =>
+          (await page.call("received")).includes("alice:hello"),
+        );
+      }
+
+      // mute is signalled to the others
+      await alice.call("setCameraMuted", true);
+      await waitFor("mute seen", async () =>
+        (await bob.call("events")).includes("muted:alice:video"),
+      );
+      await alice.call("setCameraMuted", false);
+      await waitFor("unmute seen", async () =>
+        (await bob.call("events")).includes("unmuted:alice:video"),
+      );
+
+      // the server API sees the room and its participants
+      const rooms = await api.listRooms();
+      expect(rooms.find((r) => r.name === "call")?.numParticipants).toBe(3);
+      const listed = await api.listParticipants("call");
+      expect(listed.map((p) => p.identity).sort()).toEqual(names);
+      expect(listed.every((p) => p.tracks.length === 2)).toBe(true);
+
+      // dropped signalling socket: the client resumes and media keeps flowing
+      await alice.call("simulateSignalReconnect");
+      await waitFor("alice resumed", async () => (await alice.call("state")) === "connected");
+      await expectMediaFlowing(pages, names);
+
+      // leaving: the others see carol go
+      await carol.call("leave");
+      for (const page of [alice, bob]) {
+        await waitFor(
+          "carol gone",
+          async () => !(await page.call("remoteIdentities")).includes("carol"),
+        );
+      }
+      expect((await api.listParticipants("call")).map((p) => p.identity).sort()).toEqual([
+        "alice",
+        "bob",
+      ]);
+
+      // RemoveParticipant disconnects bob, alice sees him leave
+      await api.removeParticipant("call", "bob");
+      await waitFor("bob disconnected", async () => (await bob.call("state")) === "disconnected");
+      await waitFor(
+        "bob gone",
+        async () => !(await alice.call("remoteIdentities")).includes("bob"),
+      );
+    } finally {
+      for (const page of pages) await page.close();
+    }
+  });
+
+  it("unpublishing a track removes it for the others", async () => {
+    await api.createRoom({ name: "unpublish" });
+    const pages = await joinAll("unpublish", ["dave", "erin"]);
+    try {
+      await expectMediaFlowing(pages, ["dave", "erin"]);
+      await pages[0]!.call("unpublishCamera");
+      await waitFor("camera unpublished", async () => {
+        const dave = (await api.listParticipants("unpublish")).find((p) => p.identity === "dave");
+        return dave?.tracks.every((t) => t.source !== TrackSource.CAMERA);
+      });
+    } finally {
+      for (const page of pages) await page.close();
+    }
+  });
+
+  it("forwards end-to-end encrypted media that the peers decrypt", async () => {
+    await api.createRoom({ name: "e2ee" });
+    const names = ["frank", "grace", "heidi"];
+    const pages = await joinAll("e2ee", names, "shared-call-key");
+    try {
+      await expectMediaFlowing(pages, names);
+      const listed = await api.listParticipants("e2ee");
+      for (const p of listed) {
+        for (const t of p.tracks)
+          expect(t.encryption, `${p.identity} ${t.sid}`).toBe(Encryption_Type.GCM);
+      }
+    } finally {
+      for (const page of pages) await page.close();
+    }
+  });
+
+  it("guards the server API with grants and room scope", async () => {
+    const wrongRoom = new RoomServiceClient(sfu.httpUrl, API_KEY, API_SECRET);
+    await expect(wrongRoom.listParticipants("no-such-room")).rejects.toThrow(/does not exist/);
+    const token = await adminToken({ roomAdmin: true, room: "elsewhere" });
+    const res = await fetch(`${sfu.httpUrl}/twirp/livekit.RoomService/ListParticipants`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ room: "call" }),
+    });
+    expect(res.status).toBe(403);
+    const anon = await fetch(`${sfu.httpUrl}/twirp/livekit.RoomService/ListRooms`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    expect(anon.status).toBe(401);
+  });
+});
