@@ -64,6 +64,24 @@ async function join(
   return { sid: room.localParticipant.sid, connectMs: performance.now() - started };
 }
 
+/** Joins without publishing and times connect -> first remote video frame decoded (ms). */
+async function timeToFirstFrame(
+  url: string,
+  token: string,
+): Promise<{ connectMs: number; firstFrameMs: number }> {
+  const { connectMs } = await join(url, token, { publish: false });
+  const started = performance.now() - connectMs;
+  for (;;) {
+    for (const p of room?.remoteParticipants.values() ?? []) {
+      const video = await trackStats(p.getTrackPublication(Track.Source.Camera)?.track);
+      if ((video.framesDecoded ?? 0) > 0)
+        return { connectMs, firstFrameMs: performance.now() - started };
+    }
+    if (performance.now() - started > 20_000) throw new Error("no remote video frame within 20 s");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function trackStats(track: RemoteTrack | undefined): Promise<Record<string, number>> {
   const report = await track?.getRTCStatsReport();
   const out: Record<string, number> = {};
@@ -134,6 +152,7 @@ const api = {
   setCameraMuted,
   unpublishCamera,
   simulateSignalReconnect,
+  timeToFirstFrame,
   state,
   received: () => [...received],
   events: () => [...events],
