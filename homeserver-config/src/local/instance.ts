@@ -85,6 +85,9 @@ const SERVICE_PORT_OFFSETS = {
   sfu: 81,
   directory: 82,
   web: 83,
+  /** The local mail catcher: SMTP for the homeservers, HTTP for people and tests. */
+  smtp: 84,
+  mail: 85,
 } as const;
 
 export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;

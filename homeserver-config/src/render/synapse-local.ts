@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { LocalHomeserverLayout } from "../local/instance.ts";
+import { policySettings, type PolicyRenderInput } from "./policy-module.ts";
 import {
   matrixRtcSettings,
   secretSettings,
@@ -13,6 +14,8 @@ export interface LocalRenderInput {
   federationServerNames: string[];
   rtcAuthServiceUrl: string;
   secrets: HomeserverSecrets;
+  /** The Tchap policy module (registration, access rules); absent: plain Synapse. */
+  policy?: PolicyRenderInput;
   /** Extra Synapse settings merged last (tests use it for low rate limits). */
   overrides?: SynapseConfig;
 }
@@ -54,6 +57,7 @@ const LOCAL_RATE_LIMITS: SynapseConfig = {
   },
   rc_room_creation: { per_second: 10, burst_count: 50 },
   rc_delayed_event_mgmt: { per_second: 10, burst_count: 50 },
+  rc_3pid_validation: { per_second: 10, burst_count: 50 },
   rc_federation: { window_size: 1000, sleep_limit: 100, sleep_delay: 100, reject_limit: 200 },
 };
 
@@ -95,6 +99,7 @@ export function renderLocalSynapseConfig(input: LocalRenderInput): SynapseConfig
     suppress_key_server_warning: true,
     app_service_config_files: [files.appservice],
     ...tchapPolicySettings(input.federationServerNames),
+    ...(input.policy ? policySettings(input.policy) : {}),
     ...matrixRtcSettings(input.rtcAuthServiceUrl),
     ...secretSettings(input.secrets),
     ...LOCAL_RATE_LIMITS,

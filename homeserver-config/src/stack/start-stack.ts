@@ -12,6 +12,8 @@ import {
 } from "../local/instance.ts";
 import type { Federation } from "../model.ts";
 import { PROVISIONER_LOCALPART, provisioningAppservice } from "../render/appservice.ts";
+import { localPolicyInput } from "../render/policy-local.ts";
+import { POLICY_MODULE_DIR, type PolicyRenderInput } from "../render/policy-module.ts";
 import { logConfig, type SynapseConfig } from "../render/synapse-common.ts";
 import { localFiles, renderLocalSynapseConfig } from "../render/synapse-local.ts";
 import { defaultLauncher, type SynapseLauncher } from "../synapse/launcher.ts";
@@ -52,6 +54,7 @@ export async function renderLocalHomeserver(
   federationServerNames: string[],
   rtcAuthServiceUrl: string,
   overrides?: SynapseConfig,
+  policy?: PolicyRenderInput,
 ) {
   const files = localFiles(layout.dir);
   await mkdir(files.media, { recursive: true });
@@ -68,6 +71,7 @@ export async function renderLocalHomeserver(
     federationServerNames,
     rtcAuthServiceUrl,
     secrets,
+    ...(policy ? { policy } : {}),
     ...(overrides ? { overrides } : {}),
   });
   await writeFile(files.config, stringify(config), { mode: 0o600 });
@@ -121,9 +125,10 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
     );
     const serverNames = layouts.map((l) => l.serverName);
     const rtcUrl = localRtcAuthUrl(instance);
+    const policy = localPolicyInput(layouts, instance);
     const rendered = await Promise.all(
       layouts.map((l) =>
-        renderLocalHomeserver(l, serverNames, rtcUrl, options.overrides?.[l.homeserver.id]),
+        renderLocalHomeserver(l, serverNames, rtcUrl, options.overrides?.[l.homeserver.id], policy),
       ),
     );
 
@@ -135,6 +140,7 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
           configFiles: [files.config],
           dataDir: instance.dataDir,
           hostsFile,
+          pythonPath: [path.join(options.projectRoot, POLICY_MODULE_DIR)],
           serverName: l.serverName,
           clientUrl: l.clientUrl,
           consoleLog: path.join(l.dir, "console.log"),
