@@ -63,21 +63,22 @@ export class DownTrack {
       return;
     }
     const now = Date.now();
-    if (now - this.lastSelectAt >= RESELECT_INTERVAL_MS || this.currentRid === undefined) {
+    if (now - this.lastSelectAt >= RESELECT_INTERVAL_MS) {
       this.lastSelectAt = now;
       const wanted = selectLayer([...this.track.layers.values()], this.maxQuality, now)?.rid;
-      if (wanted !== undefined && wanted !== this.currentRid && wanted !== this.targetRid) {
+      if (wanted !== undefined && wanted !== this.currentRid) {
+        // (Re-)ask for a key frame until the wanted layer sends one: a single PLI can be lost or ignored.
         this.targetRid = wanted;
         this.track.requestKeyFrame(wanted);
-      }
+      } else if (wanted === this.currentRid) this.targetRid = undefined;
     }
-    if (
-      rid === this.targetRid &&
-      isVp8KeyFrameOrUnknown(this.track.info.mimeType, packet.payload)
-    ) {
-      if (this.currentRid !== undefined) this.local.notifySourceChanged(packet.header);
+    const candidate = rid === this.targetRid || this.currentRid === undefined;
+    if (candidate && isKeyFrame(this.track.info.mimeType, packet.payload)) {
+      // Start on whichever layer delivers a key frame first, then move to the wanted one.
+      if (this.currentRid !== undefined && this.currentRid !== rid)
+        this.local.notifySourceChanged(packet.header);
       this.currentRid = rid;
-      this.targetRid = undefined;
+      if (rid === this.targetRid) this.targetRid = undefined;
     }
     if (rid === this.currentRid) this.local.writeRtp(packet);
   }
@@ -91,7 +92,7 @@ export class DownTrack {
 }
 
 /** Key-frame gating is only implemented for VP8; other codecs switch at once. */
-function isVp8KeyFrameOrUnknown(mimeType: string, payload: Uint8Array): boolean {
+function isKeyFrame(mimeType: string, payload: Uint8Array): boolean {
   if (mimeType && mimeType.toLowerCase() !== "video/vp8") return true;
   return isVp8KeyFrame(payload);
 }

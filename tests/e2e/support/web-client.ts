@@ -1,0 +1,124 @@
+/**
+ * Driving the web client in Debian Chromium for end-to-end tests: one browser (own profile)
+ * per user, French UI, selectors by accessible name where the user would look.
+ */
+import { crc32, deflateSync } from "node:zlib";
+import { expect } from "vitest";
+import type { Page } from "playwright-core";
+import type { StackAccount, StackDescription } from "../../../homeserver-config/src/stack/stack-description.ts";
+import { launchChromium, type LaunchedChromium } from "./chromium.ts";
+
+export interface WebUser {
+  account: StackAccount;
+  browser: LaunchedChromium;
+  page: Page;
+  /** Console errors and page errors, for diagnosing failures. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export function webUrl(stack: StackDescription): string {
+  const url = stack.services.web?.url;
+  if (!url) throw new Error("stack.json has no `web` service");
+  return url;
+}
+
+export function account(stack: StackDescription, homeserver: string, n = 0): StackAccount {
+  const a = stack.accounts.filter((x) => x.homeserver === homeserver)[n];
+  if (!a) throw new Error(`no account ${n} on ${homeserver}`);
+  return a;
+}
+
+export async function openClient(stack: StackDescription, acc: StackAccount): Promise<WebUser> {
+  const browser = await launchChromium();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(webUrl(stack));
+  return { account: acc, browser, page, errors, close: () => browser.close() };
+}
+
+export async function login(page: Page, identifier: string, password: string): Promise<void> {
+  await page.getByLabel("Adresse e-mail professionnelle ou identifiant Matrix").fill(identifier);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+export async function loginAndWait(user: WebUser): Promise<void> {
+  await login(user.page, user.account.email, user.account.password);
+  await user.page.getByRole("navigation", { name: "Liste des salons" }).waitFor({ timeout: 60_000 });
+}
+
+/** The message rows of the open room whose text contains `text`. */
+export function message(page: Page, text: string) {
+  return page.locator("li.message", { hasText: text });
+}
+
+export async function expectNoUnableToDecrypt(page: Page): Promise<void> {
+  expect(await page.locator("[data-utd]").count()).toBe(0);
+}
+
+export async function createRoom(page: Page, name: string, type: "Salon privé" | "Forum" | "Salon privé ouvert aux externes"): Promise<void> {
+  await page.getByRole("button", { name: "Nouveau salon" }).click();
+  await page.getByLabel("Nom du salon").fill(name);
+  await page.getByRole("radio", { name: new RegExp(`^${type} —`) }).check();
+  await page.getByRole("button", { name: "Créer le salon" }).click();
+  await page.getByRole("heading", { name, level: 2 }).waitFor({ timeout: 30_000 });
+}
+
+export async function inviteByEmail(page: Page, email: string, name: string): Promise<void> {
+  await page.getByRole("button", { name: "Inviter", exact: true }).click();
+  await page.getByLabel("Adresse e-mail, identifiant Matrix ou nom").fill(email);
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.getByRole("button", { name: `Inviter ${name}` }).click();
+  await page.locator("dialog").waitFor({ state: "detached", timeout: 30_000 });
+}
+
+export async function acceptInvite(page: Page, roomName: string): Promise<void> {
+  const row = page.locator("li.invite", { hasText: roomName });
+  await row.waitFor({ timeout: 60_000 });
+  await row.getByRole("button", { name: "Accepter" }).click();
+  await page.getByRole("heading", { name: roomName, level: 2 }).waitFor({ timeout: 60_000 });
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel("Écrire un message");
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+export async function openRoom(page: Page, name: string): Promise<void> {
+  await page.locator("button.room-row", { hasText: name }).click();
+  await page.getByRole("heading", { name, level: 2 }).waitFor();
+}
+
+/** A small valid PNG (solid colour) made here, so the test needs no fixture file. */
+export function tinyPng(width = 40, height = 30): Buffer {
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 3 + 1)] = 0;
+    for (let x = 0; x < width; x++) raw.set([0, 0, 145], y * (width * 3 + 1) + 1 + x * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
