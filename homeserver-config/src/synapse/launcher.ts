@@ -9,6 +9,8 @@ export interface SynapseLaunch {
   hostsFile: string;
   /** Folders holding Python modules Synapse loads (our policy module); added to PYTHONPATH. */
   pythonPath?: string[];
+  /** Extra environment, e.g. PGPASSWORD for a production-profile database. */
+  env?: Record<string, string>;
 }
 
 /** How a Synapse process is started; the stack does not care whether it runs in a chroot. */
@@ -61,6 +63,7 @@ export class ChrootLauncher implements SynapseLauncher {
         stdio: ["ignore", "pipe", "pipe"],
         env: {
           ...synapseEnv(launch.pythonPath),
+          ...launch.env,
           PYTHONPATH_DIRS: (launch.pythonPath ?? []).join(" "),
         },
       },
@@ -82,7 +85,7 @@ export class HostLauncher implements SynapseLauncher {
     const args = launch.configFiles.flatMap((f) => ["-c", f]);
     return spawn(this.python, ["-m", "synapse.app.homeserver", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...synapseEnv(launch.pythonPath) },
+      env: { ...process.env, ...synapseEnv(launch.pythonPath), ...launch.env },
     });
   }
 }

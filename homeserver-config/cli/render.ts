@@ -1,0 +1,55 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { FederationConfigError, loadFederation } from "../src/load-federation.ts";
+import { writeProductionConfigs } from "../src/render/write-production.ts";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+const usage = `Usage: npm run render -- [--federation FILE] [--out DIR] [--listen-port N]
+
+Renders the production Synapse configs of every homeserver in the federation file into
+DIR/<homeserver id>/ (default .local/production). Keys and secrets already there are kept.
+(The local profile is rendered by \`npm start\`.)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      federation: {
+        type: "string",
+        default: path.join(projectRoot, "homeserver-config/federation.yaml"),
+      },
+      out: { type: "string", default: path.join(projectRoot, ".local/production") },
+      "listen-port": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const listenPort = values["listen-port"] ? Number(values["listen-port"]) : undefined;
+  if (
+    listenPort !== undefined &&
+    !(Number.isInteger(listenPort) && listenPort > 0 && listenPort < 65536)
+  ) {
+    throw new Error(`--listen-port must be a port number, not "${values["listen-port"]}"`);
+  }
+  const federation = await loadFederation(values.federation);
+  if (!federation.production) {
+    throw new Error(`${values.federation} has no "production" section to render`);
+  }
+  const written = await writeProductionConfigs(federation, values.out, { listenPort });
+  for (const w of written) {
+    console.log(`${w.serverName}: synapse -c ${w.configFiles.join(" -c ")}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(
+    e instanceof FederationConfigError
+      ? `Invalid federation file:\n${e.message}`
+      : `Error: ${(e as Error).message}`,
+  );
+  process.exit(1);
+});
