@@ -40,6 +40,8 @@ export interface StartOptions {
 export interface RunningStack {
   description: StackDescription;
   stackFile: string;
+  /** How long the homeservers took to answer, and the whole start (for benchmarks). */
+  timings: { homeserversReadyMs: number; totalMs: number };
   /** Stops every process this stack started, and nothing else. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -149,7 +151,10 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
         started.push(proc);
       }),
     );
-    log(`${layouts.length} homeservers answering after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const homeserversReadyMs = Date.now() - t0;
+    log(
+      `${layouts.length} homeservers answering after ${(homeserversReadyMs / 1000).toFixed(1)} s`,
+    );
 
     const homeservers: StackHomeserver[] = [];
     const admins = new Map<string, SynapseAdminClient>();
@@ -221,7 +226,8 @@ export async function startLocalStack(options: StartOptions): Promise<RunningSta
 
     const stackFile = stackFilePath(instance);
     await writeFile(stackFile, JSON.stringify(description, null, 2), { mode: 0o600 });
-    return { description, stackFile, stop };
+    const timings = { homeserversReadyMs, totalMs: Date.now() - t0 };
+    return { description, stackFile, timings, stop };
   } catch (e) {
     await stop();
     throw e;
