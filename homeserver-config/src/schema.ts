@@ -55,6 +55,8 @@ export const federationSchema = z.strictObject({
     .strictObject({
       homeservers: z.record(z.string(), productionHomeserverSchema),
       rtcAuthServiceUrl: z.url({ protocol: /^https$/ }),
+      /** The agency directory; the external server asks it whether an address was invited. */
+      directoryUrl: z.url({ protocol: /^https$/ }).optional(),
     })
     .optional(),
   demoAccounts: z

@@ -72,6 +72,42 @@ export class TestClient {
     return room_id;
   }
 
+  async leave(roomId: string): Promise<void> {
+    await this.request(`/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, {
+      method: "POST",
+      body: {},
+    });
+  }
+
+  async setState(
+    roomId: string,
+    type: string,
+    content: Record<string, unknown>,
+    stateKey = "",
+  ): Promise<string> {
+    const { event_id } = await this.request<{ event_id: string }>(
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`,
+      { method: "PUT", body: content },
+    );
+    return event_id;
+  }
+
+  /** The content of one state event, or undefined when the room has none. */
+  async state<T = Record<string, unknown>>(
+    roomId: string,
+    type: string,
+    stateKey = "",
+  ): Promise<T | undefined> {
+    try {
+      return await this.request<T>(
+        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`,
+      );
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
   async send(roomId: string, body: string): Promise<string> {
     const txn = `t${Date.now()}-${this.txn++}`;
     const { event_id } = await this.request<{ event_id: string }>(

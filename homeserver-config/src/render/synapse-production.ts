@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Federation, Homeserver } from "../model.ts";
+import { policySettings } from "./policy-module.ts";
 import { matrixRtcSettings, tchapPolicySettings, type SynapseConfig } from "./synapse-common.ts";
 
 export interface ProductionRenderInput {
@@ -21,6 +22,8 @@ export function productionFiles(dataDir: string) {
     appservice: path.join(dataDir, "appservice-provisioning.yaml"),
     media: path.join(dataDir, "media"),
     pid: path.join(dataDir, "homeserver.pid"),
+    /** The directory's internal token, deployed beside the secrets (read by the policy module). */
+    directoryToken: path.join(dataDir, "directory-token"),
   };
 }
 
@@ -74,6 +77,24 @@ export function renderProductionSynapseConfig(input: ProductionRenderInput): Syn
     suppress_key_server_warning: true,
     app_service_config_files: [files.appservice],
     ...tchapPolicySettings(federation.homeservers.map((hs) => hs.serverName)),
+    // The Python module must be on Synapse's PYTHONPATH (homeserver-config/synapse-modules).
+    ...policySettings({
+      homeservers: federation.homeservers.map((hs) => ({
+        homeserver: hs,
+        serverName: hs.serverName,
+      })),
+      ...(prod.directoryUrl
+        ? {
+            directory: {
+              url: prod.directoryUrl.replace(/\/$/, ""),
+              tokenPath: files.directoryToken,
+            },
+          }
+        : {}),
+      // The host's MTA relays registration mail; it listens on loopback only.
+      smtp: { host: "localhost", port: 25, requireTls: false },
+      notifFrom: `Tchap <noreply@${homeserver.serverName}>`,
+    }),
     ...matrixRtcSettings(prod.rtcAuthServiceUrl),
   };
 }

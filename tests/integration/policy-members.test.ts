@@ -1,0 +1,120 @@
+import { describe, expect, inject, it } from "vitest";
+import { MatrixHttpError } from "../../homeserver-config/src/admin/matrix-http.ts";
+import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
+import { TestClient } from "../support/matrix-test-client.ts";
+
+const stack = inject("stack");
+
+async function joinAfterInvite(by: TestClient, who: TestClient, roomId: string) {
+  await by.invite(roomId, who.userId);
+  await who.waitForInvite(roomId);
+  await who.join(roomId);
+}
+
+async function levels(client: TestClient, roomId: string) {
+  return ((await client.state(roomId, "m.room.power_levels"))!.users ?? {}) as Record<
+    string,
+    number
+  >;
+}
+
+describe("when the last admin of a room leaves", () => {
+  it("the homeserver promotes the longest-standing member", async () => {
+    const [alice, bruno, chloe] = await Promise.all([
+      TestClient.demo(stack, "ministere-a", 0),
+      TestClient.demo(stack, "ministere-a", 1),
+      TestClient.demo(stack, "ministere-b", 0),
+    ]);
+    const roomId = await alice.createRoom(
+      createRoomRequest({ type: "private", creatorUserId: alice.userId, name: "Succession" }),
+    );
+    // Chloé (another ministry) joins first, Bruno after her.
+    await joinAfterInvite(alice, chloe, roomId);
+    await joinAfterInvite(alice, bruno, roomId);
+
+    await alice.leave(roomId);
+    await expect
+      .poll(() => levels(bruno, roomId), { timeout: 10_000 })
+      .toMatchObject({
+        [chloe.userId]: 100,
+      });
+    expect((await levels(bruno, roomId))[bruno.userId]).toBeUndefined();
+    // The new admin can act as one: rename the room.
+    await chloe.waitForEvent(roomId, (e) => e.type === "m.room.power_levels");
+    await chloe.setState(roomId, "m.room.name", { name: "Succession assurée" });
+  });
+
+  it("never promotes an external user, and leaves alone a room that keeps an admin", async () => {
+    const [alice, bruno, emma] = await Promise.all([
+      TestClient.demo(stack, "ministere-a", 0),
+      TestClient.demo(stack, "ministere-a", 1),
+      TestClient.demo(stack, "externe", 0),
+    ]);
+    const roomId = await alice.createRoom(
+      createRoomRequest({ type: "private_external", creatorUserId: alice.userId }),
+    );
+    await joinAfterInvite(alice, emma, roomId);
+    await joinAfterInvite(alice, bruno, roomId);
+    await alice.leave(roomId);
+    await expect
+      .poll(() => levels(bruno, roomId), { timeout: 10_000 })
+      .toMatchObject({
+        [bruno.userId]: 100,
+      });
+    expect((await levels(bruno, roomId))[emma.userId]).toBeUndefined();
+
+    // Bruno is now the admin; a moderator leaving changes nothing.
+    const before = await levels(bruno, roomId);
+    await emma.leave(roomId);
+    expect(await levels(bruno, roomId)).toEqual(before);
+  });
+});
+
+describe("external users", () => {
+  it("cannot create rooms, not even a direct chat", async () => {
+    const emma = await TestClient.demo(stack, "externe");
+    const alice = stack.accounts.find((a) => a.homeserver === "ministere-a")!;
+    for (const body of [
+      createRoomRequest({ type: "private_external", creatorUserId: emma.userId }),
+      createRoomRequest({ type: "direct", creatorUserId: emma.userId, invite: [alice.userId] }),
+      {},
+    ]) {
+      const err = await emma.createRoom(body).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MatrixHttpError);
+      expect(err).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+      expect((err as MatrixHttpError).message).toContain("External users cannot create rooms");
+    }
+  });
+
+  it("do not appear in other users' directory searches", async () => {
+    const [alice, chloe, emma, felix] = await Promise.all([
+      TestClient.demo(stack, "ministere-a", 0),
+      TestClient.demo(stack, "ministere-b", 0),
+      TestClient.demo(stack, "externe", 0),
+      TestClient.demo(stack, "externe", 1),
+    ]);
+    // Everyone shares a room, so each homeserver knows every profile.
+    const roomId = await alice.createRoom(
+      createRoomRequest({ type: "private_external", creatorUserId: alice.userId }),
+    );
+    await Promise.all([chloe, emma, felix].map((u) => joinAfterInvite(alice, u, roomId)));
+
+    const search = async (who: TestClient, term: string) =>
+      (
+        await who.request<{ results: { user_id: string }[] }>(
+          "/_matrix/client/v3/user_directory/search",
+          { method: "POST", body: { search_term: term, limit: 20 } },
+        )
+      ).results.map((r) => r.user_id);
+
+    // The directory works (an agent of another ministry is found) ...
+    await expect.poll(() => search(alice, "Bernard"), { timeout: 15_000 }).toContain(chloe.userId);
+    // (On the external server, a user still finds themself: its directory works too.)
+    await expect.poll(() => search(emma, "Garnier"), { timeout: 15_000 }).toContain(emma.userId);
+    // ... but never lists an external user: not to agents, not to other external users.
+    expect(await search(alice, "Garnier")).not.toContain(emma.userId);
+    expect(await search(chloe, "Garnier")).not.toContain(emma.userId);
+    expect(await search(felix, "Garnier")).not.toContain(emma.userId);
+    expect(await search(alice, "Moreau")).not.toContain(felix.userId);
+  });
+});
