@@ -27,11 +27,20 @@ const CORS = {
 
 type Route = "sfu/get" | "get_token";
 
+/** Request-supplied text (a server name, a user ID) must not forge extra log lines. */
+export function oneLine(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 export function createAuthServer(
   deps: AuthorizeDeps,
-  log: (line: string) => void,
+  writeLog: (line: string) => void,
   limits: HttpLimits = DEFAULT_LIMITS,
 ): Server {
+  const log = (line: string) => writeLog(oneLine(line));
   const send = (res: ServerResponse, status: number, body?: unknown) => {
     if (res.headersSent) return;
     const text = body === undefined ? "" : JSON.stringify(body);

@@ -31,7 +31,7 @@ export interface JsonAnswer<T = Record<string, unknown>> {
 /** Posts raw text (so tests can send broken JSON) and reads the JSON answer. */
 export async function postText(
   url: string,
-  text: string | Uint8Array,
+  text: string | Uint8Array<ArrayBuffer>,
   init: RequestInit = {},
 ): Promise<JsonAnswer> {
   const res = await fetch(url, {

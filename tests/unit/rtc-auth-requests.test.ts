@@ -74,3 +74,12 @@ describe("request bodies", () => {
     );
   });
 });
+
+describe("log lines", () => {
+  it("cannot be split by text from a request", async () => {
+    const { oneLine } = await import("../../rtc/auth/http-server.ts");
+    expect(oneLine("refused evil.example\n2026 granted @x:y\u2028")).toBe(
+      "refused evil.example\\u000a2026 granted @x:y\\u2028",
+    );
+  });
+});
