@@ -41,10 +41,16 @@ describe("web client across agencies", () => {
   it("explains login failures distinctly", async () => {
     const p = alice.page;
     await login(p, alice.account.email, "not-the-password");
-    await expect.poll(() => p.getByRole("alert").getAttribute("data-code")).toBe("WRONG_PASSWORD");
-    await expect.poll(() => p.getByRole("alert").textContent()).toBe("Mot de passe incorrect.");
+    await expect
+      .poll(() => p.getByRole("alert").getAttribute("data-code"), { timeout: 20_000 })
+      .toBe("WRONG_PASSWORD");
+    await expect
+      .poll(() => p.getByRole("alert").textContent(), { timeout: 20_000 })
+      .toBe("Mot de passe incorrect.");
     await login(p, `personne.inconnue-${stamp}@ministere-a.gouv.fr`, "whatever");
-    await expect.poll(() => p.getByRole("alert").getAttribute("data-code")).toBe("UNKNOWN_ACCOUNT");
+    await expect
+      .poll(() => p.getByRole("alert").getAttribute("data-code"), { timeout: 20_000 })
+      .toBe("UNKNOWN_ACCOUNT");
     await login(p, "@someone:nowhere.localhost", "whatever");
     await expect
       .poll(() => p.getByRole("alert").getAttribute("data-code"), { timeout: 20_000 })
@@ -53,8 +59,12 @@ describe("web client across agencies", () => {
 
   it("logs both users in by e-mail and shows their agency", async () => {
     await Promise.all([loginAndWait(alice), loginAndWait(chloe)]);
-    await expect.poll(() => alice.page.locator(".me .agency").textContent()).toBe("Min. A");
-    await expect.poll(() => chloe.page.locator(".me .agency").textContent()).toBe("Min. B");
+    await expect
+      .poll(() => alice.page.locator(".me .agency").textContent(), { timeout: 20_000 })
+      .toBe("Min. A");
+    await expect
+      .poll(() => chloe.page.locator(".me .agency").textContent(), { timeout: 20_000 })
+      .toBe("Min. B");
   });
 
   const roomName = `Projet interministériel ${stamp}`;
@@ -78,7 +88,7 @@ describe("web client across agencies", () => {
   });
 
   it("replies, edits and reacts", async () => {
-    const original = message(chloe.page, "voici le");
+    const original = message(chloe.page, "voici le").first();
     await original.hover();
     await original.getByRole("button", { name: "Répondre" }).click();
     await send(chloe.page, "Je relis ce soir");
@@ -86,7 +96,7 @@ describe("web client across agencies", () => {
     await reply.waitFor({ timeout: 30_000 });
     expect(await reply.locator(".reply-quote").textContent()).toContain("voici le");
 
-    const mine = message(alice.page, "voici le");
+    const mine = alice.page.locator("li.message.mine", { hasText: "voici le" });
     await mine.hover();
     await mine.getByRole("button", { name: "Modifier" }).click();
     await send(alice.page, "Bonjour Chloé, voici la version 2");
@@ -110,9 +120,7 @@ describe("web client across agencies", () => {
     });
     const img = chloe.page.locator("li.message img.thumb[alt='schema.png']");
     await img.waitFor({ timeout: 30_000 });
-    await expect
-      .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
-      .toBe(40);
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
     await expectNoUnableToDecrypt(chloe.page);
     await chloe.page.screenshot({ path: ".local/web-e2e-chloe-private-room.png" });
   });
@@ -151,7 +159,9 @@ describe("web client across agencies", () => {
 
   it("keeps the session over a reload and decrypts history", async () => {
     await chloe.page.reload();
-    await chloe.page.getByRole("navigation", { name: "Liste des salons" }).waitFor({ timeout: 60_000 });
+    await chloe.page
+      .getByRole("navigation", { name: "Liste des salons" })
+      .waitFor({ timeout: 60_000 });
     await chloe.page.locator("button.room-row", { hasText: roomName }).click();
     await message(chloe.page, "version 2").waitFor({ timeout: 30_000 });
     await expectNoUnableToDecrypt(chloe.page);

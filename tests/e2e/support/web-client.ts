@@ -5,7 +5,10 @@
 import { crc32, deflateSync } from "node:zlib";
 import { expect } from "vitest";
 import type { Page } from "playwright-core";
-import type { StackAccount, StackDescription } from "../../../homeserver-config/src/stack/stack-description.ts";
+import type {
+  StackAccount,
+  StackDescription,
+} from "../../../homeserver-config/src/stack/stack-description.ts";
 import { launchChromium, type LaunchedChromium } from "./chromium.ts";
 
 export interface WebUser {
@@ -49,7 +52,9 @@ export async function login(page: Page, identifier: string, password: string): P
 
 export async function loginAndWait(user: WebUser): Promise<void> {
   await login(user.page, user.account.email, user.account.password);
-  await user.page.getByRole("navigation", { name: "Liste des salons" }).waitFor({ timeout: 60_000 });
+  await user.page
+    .getByRole("navigation", { name: "Liste des salons" })
+    .waitFor({ timeout: 60_000 });
 }
 
 /** The message rows of the open room whose text contains `text`. */
@@ -61,7 +66,11 @@ export async function expectNoUnableToDecrypt(page: Page): Promise<void> {
   expect(await page.locator("[data-utd]").count()).toBe(0);
 }
 
-export async function createRoom(page: Page, name: string, type: "Salon privé" | "Forum" | "Salon privé ouvert aux externes"): Promise<void> {
+export async function createRoom(
+  page: Page,
+  name: string,
+  type: "Salon privé" | "Forum" | "Salon privé ouvert aux externes",
+): Promise<void> {
   await page.getByRole("button", { name: "Nouveau salon" }).click();
   await page.getByLabel("Nom du salon").fill(name);
   await page.getByRole("radio", { name: new RegExp(`^${type} —`) }).check();
@@ -121,4 +130,3 @@ export function tinyPng(width = 40, height = 30): Buffer {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
-

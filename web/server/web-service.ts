@@ -1,0 +1,33 @@
+import { servicePort } from "../../homeserver-config/src/local/instance.ts";
+import type { StackService } from "../../homeserver-config/src/stack/service.ts";
+import type { RuntimeConfig } from "../src/core/runtime-config.ts";
+import { ensureWebBuild } from "./build.ts";
+import { serveWeb } from "./static-server.ts";
+
+/**
+ * The web client in the local stack (`services.web` in stack.json). Its config.json points at
+ * the stack's directory and maps each `*.localhost` server name to the homeserver's client URL,
+ * which serves `/.well-known/matrix/client` (nothing listens on https://<name> locally).
+ */
+export function webService(): StackService {
+  return {
+    name: "web",
+    async start(ctx) {
+      const { dir } = await ensureWebBuild(ctx.projectRoot, ctx.log);
+      const directoryUrl = ctx.stack.services.directory?.url;
+      if (!directoryUrl) throw new Error("web: the stack has no `directory` service to point at");
+      const config: RuntimeConfig = {
+        directoryUrl,
+        wellKnownBaseUrls: Object.fromEntries(
+          ctx.stack.homeservers.map((h) => [h.serverName, h.clientUrl]),
+        ),
+        defaultLanguage: "fr",
+      };
+      const server = await serveWeb(dir, config, servicePort(ctx.instance, "web"), [
+        directoryUrl,
+        ...ctx.stack.homeservers.map((h) => h.clientUrl),
+      ]);
+      return { urls: { web: server.url }, stop: () => server.close() };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { useTranslation } from "react-i18next";
+import { splitAgency } from "../core/agency.ts";
+import { useObservable } from "../core/use-observable.ts";
+import type { ChatViewModel } from "../rooms/chat-view-model.ts";
+import { LanguageSwitch } from "../ui/LanguageSwitch.tsx";
+import { CreateRoomDialog } from "./CreateRoomDialog.tsx";
+import { PeopleDialog } from "./PeopleDialog.tsx";
+import { RoomListPanel } from "./RoomListPanel.tsx";
+import { RoomView } from "./RoomView.tsx";
+
+export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const room = useObservable(vm.openRoom);
+  const dialog = useObservable(vm.dialog);
+  const notice = useObservable(vm.notice);
+  const connection = useObservable(vm.session.connection);
+  const myName = useObservable(vm.myName);
+  const { name, agency } = splitAgency(myName, vm.session.userId);
+  return (
+    <div className="chat">
+      <aside className="sidebar" aria-label={t("rooms.navigation")}>
+        <header className="me">
+          <div>
+            <strong>{name}</strong> {agency && <span className="agency">{agency}</span>}
+          </div>
+          <button type="button" onClick={onLogout}>
+            {t("app.logout")}
+          </button>
+        </header>
+        <div className="actions">
+          <button type="button" onClick={() => vm.dialog.set("create-room")}>
+            {t("rooms.create")}
+          </button>
+          <button type="button" onClick={() => vm.dialog.set("start-dm")}>
+            {t("rooms.startDm")}
+          </button>
+        </div>
+        <RoomListPanel vm={vm} selected={room?.roomId ?? null} />
+        <LanguageSwitch />
+      </aside>
+      <main className="room-pane">
+        {connection === "offline" && (
+          <p className="offline" role="status">
+            {t("app.offline")}
+          </p>
+        )}
+        {notice && (
+          <p className="error" role="alert" data-code={notice.code}>
+            {t(`errors.${notice.code}`)}{" "}
+            <button type="button" onClick={() => vm.notice.set(null)}>
+              {t("common.close")}
+            </button>
+          </p>
+        )}
+        {room ? (
+          <RoomView key={room.roomId} vm={room} chat={vm} />
+        ) : (
+          <p className="empty">{t("rooms.noneSelected")}</p>
+        )}
+      </main>
+      {dialog === "create-room" && <CreateRoomDialog vm={vm} />}
+      {dialog === "start-dm" && (
+        <PeopleDialog
+          chat={vm}
+          title={t("people.startDmTitle")}
+          actionLabel={t("people.startDm")}
+          onPick={(userId) => vm.startDm(userId)}
+        />
+      )}
+      {dialog === "invite" && room && (
+        <PeopleDialog
+          chat={vm}
+          title={t("people.inviteTitle")}
+          actionLabel={t("people.invite")}
+          onPick={async (userId) => {
+            await room.invite(userId);
+            vm.dialog.set(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * An error the user may see: a stable `code` (tests assert it, the UI maps it to a translated
+ * message) and a technical `detail` for logs. Never holds tokens or passwords.
+ */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: AppErrorCode,
+    readonly detail = "",
+  ) {
+    super(`${code}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+export type AppErrorCode =
+  | "WRONG_PASSWORD"
+  | "UNKNOWN_ACCOUNT"
+  | "HOMESERVER_UNREACHABLE"
+  | "DIRECTORY_UNREACHABLE"
+  | "INVALID_IDENTIFIER"
+  | "ACCOUNT_EXPIRED"
+  | "ACCOUNT_DEACTIVATED"
+  | "RATE_LIMITED"
+  | "ACCESS_RULES_REFUSED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "USER_NOT_FOUND"
+  | "NETWORK"
+  | "UNKNOWN";
+
+/** Maps a Matrix/HTTP error (from fetch or matrix-js-sdk) to a code the UI can explain. */
+export function toAppError(
+  e: unknown,
+  context: "invite" | "join" | "generic" = "generic",
+): AppError {
+  if (e instanceof AppError) return e;
+  const err = e as { errcode?: string; httpStatus?: number; name?: string; message?: string };
+  const message = String(err?.message ?? e);
+  if (
+    err?.name === "ConnectionError" ||
+    err?.name === "TypeError" ||
+    /fetch|network/i.test(message)
+  )
+    return new AppError("NETWORK", message);
+  if (err?.errcode === "M_LIMIT_EXCEEDED") return new AppError("RATE_LIMITED", message);
+  if (err?.errcode === "ORG_MATRIX_EXPIRED_ACCOUNT")
+    return new AppError("ACCOUNT_EXPIRED", message);
+  if (err?.errcode === "M_NOT_FOUND") return new AppError("NOT_FOUND", message);
+  if (err?.errcode === "M_FORBIDDEN" || err?.httpStatus === 403) {
+    // Tchap's access rules refuse invites/joins of external users or into DMs with a 403.
+    if (context !== "generic") return new AppError("ACCESS_RULES_REFUSED", message);
+    return new AppError("FORBIDDEN", message);
+  }
+  return new AppError("UNKNOWN", message);
+}

@@ -1,0 +1,123 @@
+import { ClientEvent, type MatrixClient } from "matrix-js-sdk";
+import type { RoomType } from "../../../homeserver-config/src/policy/room-types.ts";
+import { toAppError, type AppError } from "../core/app-error.ts";
+import { Disposer, Observable } from "../core/observable.ts";
+import type { RuntimeConfig } from "../core/runtime-config.ts";
+import { MediaLoader } from "../media/media-loader.ts";
+import type { MatrixSession } from "../session/matrix-session.ts";
+import { resendOnReconnect } from "../session/resend-on-reconnect.ts";
+import { createTchapRoom, findPeople, openOrCreateDm, type PersonHit } from "./room-actions.ts";
+import { RoomListViewModel } from "./room-list-view-model.ts";
+import { RoomViewModel } from "./room-view-model.ts";
+
+export type Dialog = null | "create-room" | "start-dm" | "invite" | "members";
+
+/** The logged-in screen: room list, the open room, dialogs. */
+export class ChatViewModel {
+  readonly roomList: RoomListViewModel;
+  readonly openRoom = new Observable<RoomViewModel | null>(null);
+  readonly dialog = new Observable<Dialog>(null);
+  readonly notice = new Observable<AppError | null>(null);
+  readonly media: MediaLoader;
+  /** My display name as the homeserver has it ("First Last [Agency]"). */
+  readonly myName: Observable<string>;
+  private readonly disposer = new Disposer();
+
+  constructor(
+    readonly session: MatrixSession,
+    readonly config: RuntimeConfig,
+  ) {
+    const client = session.client;
+    this.roomList = new RoomListViewModel(client);
+    this.myName = new Observable(client.getUser(session.userId)?.displayName ?? session.userId);
+    void client.getProfileInfo(session.userId).then(
+      (p) => p.displayname && this.myName.set(p.displayname),
+      () => undefined,
+    );
+    this.media = new MediaLoader(session.stored.baseUrl, () => client.getAccessToken() ?? "");
+    this.disposer.add(resendOnReconnect(client));
+    // If the open room disappears (left, kicked), close it.
+    const onMembership = () => {
+      const open = this.openRoom.get();
+      if (
+        open &&
+        !["join", "invite"].includes(client.getRoom(open.roomId)?.getMyMembership() ?? "")
+      )
+        this.select(null);
+    };
+    client.on(ClientEvent.Room, onMembership);
+    this.disposer.add(() => client.off(ClientEvent.Room, onMembership));
+  }
+
+  get client(): MatrixClient {
+    return this.session.client;
+  }
+
+  select(roomId: string | null): void {
+    const current = this.openRoom.get();
+    if (current?.roomId === roomId) return;
+    current?.dispose();
+    const room = roomId ? this.client.getRoom(roomId) : null;
+    this.openRoom.set(room ? new RoomViewModel(this.client, room) : null);
+    if (this.dialog.get() === "members" || this.dialog.get() === "invite") this.dialog.set(null);
+  }
+
+  /** Waits until sync has shown a room we just created or joined, then opens it. */
+  private async selectWhenKnown(roomId: string): Promise<void> {
+    for (let i = 0; i < 100 && !this.client.getRoom(roomId); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    this.select(roomId);
+  }
+
+  async accept(roomId: string): Promise<void> {
+    try {
+      await this.roomList.accept(roomId);
+      await this.selectWhenKnown(roomId);
+      const room = this.client.getRoom(roomId);
+      for (let i = 0; i < 100 && room?.getMyMembership() !== "join"; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      this.openRoom.get()?.dispose();
+      this.openRoom.set(null);
+      this.select(roomId);
+    } catch (e) {
+      this.notice.set(toAppError(e, "join"));
+    }
+  }
+
+  async decline(roomId: string): Promise<void> {
+    try {
+      await this.roomList.decline(roomId);
+      if (this.openRoom.get()?.roomId === roomId) this.select(null);
+    } catch (e) {
+      this.notice.set(toAppError(e));
+    }
+  }
+
+  async createRoom(type: Exclude<RoomType, "direct">, name: string, topic: string): Promise<void> {
+    const roomId = await createTchapRoom(this.client, type, name, topic);
+    this.dialog.set(null);
+    await this.selectWhenKnown(roomId);
+  }
+
+  async startDm(userId: string): Promise<void> {
+    const roomId = await openOrCreateDm(this.client, userId);
+    this.dialog.set(null);
+    await this.selectWhenKnown(roomId);
+  }
+
+  findPeople(term: string): Promise<PersonHit[]> {
+    return findPeople(this.client, this.config, term);
+  }
+
+  async logout(): Promise<void> {
+    this.dispose();
+    await this.session.logout();
+  }
+
+  dispose(): void {
+    this.openRoom.get()?.dispose();
+    this.roomList.dispose();
+    this.media.dispose();
+    this.disposer.dispose();
+  }
+}

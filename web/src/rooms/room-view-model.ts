@@ -1,0 +1,419 @@
+import {
+  ClientEvent,
+  Direction,
+  EventStatus,
+  EventType,
+  KnownMembership,
+  MatrixEventEvent,
+  RelationType,
+  RoomEvent,
+  RoomMemberEvent,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+  type RoomMember,
+} from "matrix-js-sdk";
+import { AppError, toAppError } from "../core/app-error.ts";
+import { splitAgency } from "../core/agency.ts";
+import { coalesce, Disposer, Observable } from "../core/observable.ts";
+import { encryptAttachment } from "../media/attachment-crypto.ts";
+import { toRawEvent } from "../timeline/event-mapping.ts";
+import { markdownToContent } from "../timeline/markdown.ts";
+import { buildTimeline, type MessageItem, type TimelineItem } from "../timeline/timeline-model.ts";
+import { isDirectRoom, directRoomIds } from "./room-list-view-model.ts";
+
+export interface MemberRow {
+  userId: string;
+  name: string;
+  agency: string | null;
+  membership: "join" | "invite";
+  powerLevel: number;
+  canKick: boolean;
+}
+
+export interface Upload {
+  id: string;
+  name: string;
+  loaded: number;
+  total: number;
+  error: string | null;
+}
+
+export interface RoomState {
+  roomId: string;
+  name: string;
+  topic: string;
+  encrypted: boolean;
+  isDirect: boolean;
+  membership: string;
+  items: TimelineItem[];
+  typing: string[];
+  canPaginate: boolean;
+  paginating: boolean;
+  replyTo: MessageItem | null;
+  editing: MessageItem | null;
+  uploads: Upload[];
+  canInvite: boolean;
+  error: AppError | null;
+}
+
+/**
+ * One open room: timeline (with local echo and failed sends), composer actions, members.
+ * Built from the SDK's Room, free of React; `dispose()` when the room is closed.
+ */
+export class RoomViewModel {
+  readonly state: Observable<RoomState>;
+  readonly members = new Observable<MemberRow[]>([]);
+  private readonly disposer = new Disposer();
+  private readonly me: string;
+  private lastReadSent: string | null = null;
+  private typingSentAt = 0;
+  private uploadSeq = 0;
+
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly room: Room,
+  ) {
+    this.me = client.getSafeUserId();
+    this.state = new Observable<RoomState>(this.snapshot({ paginating: false, error: null }));
+    const refresh = coalesce(() => this.refresh());
+    const inRoom =
+      (fn: () => void) =>
+      (...args: unknown[]) => {
+        const r = args.find((a) => (a as Room)?.roomId !== undefined) as Room | undefined;
+        const ev = args[0] as MatrixEvent | undefined;
+        if (r?.roomId === room.roomId || ev?.getRoomId?.() === room.roomId) fn();
+      };
+    const roomEvents = [
+      RoomEvent.Timeline,
+      RoomEvent.TimelineReset,
+      RoomEvent.LocalEchoUpdated,
+      RoomEvent.Redaction,
+      RoomEvent.Receipt,
+      RoomEvent.Name,
+      RoomEvent.MyMembership,
+    ] as const;
+    const handler = inRoom(refresh);
+    for (const e of roomEvents) {
+      client.on(e as RoomEvent.Timeline, handler);
+      this.disposer.add(() => client.off(e as RoomEvent.Timeline, handler));
+    }
+    const onDecrypted = (ev: MatrixEvent) => {
+      if (ev.getRoomId() === room.roomId) refresh();
+    };
+    client.on(MatrixEventEvent.Decrypted, onDecrypted);
+    this.disposer.add(() => client.off(MatrixEventEvent.Decrypted, onDecrypted));
+    const onTyping = (_e: MatrixEvent, member: RoomMember) => {
+      if (member.roomId === room.roomId) refresh();
+    };
+    client.on(RoomMemberEvent.Typing, onTyping);
+    this.disposer.add(() => client.off(RoomMemberEvent.Typing, onTyping));
+    const onMembers = coalesce(() => this.refreshMembers());
+    const onMembership = (_e: MatrixEvent, member: RoomMember) => {
+      if (member.roomId === room.roomId) onMembers();
+    };
+    client.on(RoomMemberEvent.Membership, onMembership);
+    client.on(RoomMemberEvent.PowerLevel, onMembership);
+    this.disposer.add(() => client.off(RoomMemberEvent.Membership, onMembership));
+    this.disposer.add(() => client.off(RoomMemberEvent.PowerLevel, onMembership));
+    const onAccountData = () => refresh();
+    client.on(ClientEvent.AccountData, onAccountData);
+    this.disposer.add(() => client.off(ClientEvent.AccountData, onAccountData));
+    this.refreshMembers();
+    void room.loadMembersIfNeeded().then(() => this.refreshMembers());
+    this.markRead();
+    void this.fill();
+  }
+
+  /**
+   * Loads older events until the screen has something to show: after a join, sync often gives
+   * only the newest events (the join itself) while the conversation is older.
+   */
+  private async fill(): Promise<void> {
+    for (let i = 0; i < 5 && !this.disposer.isDisposed; i++) {
+      const s = this.state.get();
+      const messages = s.items.filter((it) => it.kind === "message").length;
+      if (messages >= 20 || !s.canPaginate) return;
+      await this.paginate();
+    }
+  }
+
+  get roomId(): string {
+    return this.room.roomId;
+  }
+
+  private snapshot(keep: Pick<RoomState, "paginating" | "error">): RoomState {
+    const room = this.room;
+    const events = [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()];
+    const readUpTo = new Map<string, string>();
+    for (const m of room.getJoinedMembers()) {
+      if (m.userId === this.me) continue;
+      const id = room.getEventReadUpTo(m.userId);
+      if (id) readUpTo.set(m.userId, id);
+    }
+    const nameOf = (id: string) => splitAgency(room.getMember(id)?.name, id).name;
+    const items = buildTimeline({
+      events: events.map((e) => toRawEvent(e, room)),
+      myUserId: this.me,
+      readUpTo,
+      nameOf,
+    });
+    const prev = this.state?.get();
+    const find = (item: MessageItem | null | undefined) =>
+      item ? ((items.find((i) => i.id === item.id) as MessageItem | undefined) ?? null) : null;
+    const myLevel = room.getMember(this.me)?.powerLevel ?? 0;
+    const invite = room.currentState.getStateEvents(EventType.RoomPowerLevels, "")?.getContent()
+      ?.invite as number | undefined;
+    return {
+      roomId: room.roomId,
+      name: room.name,
+      topic: String(
+        room.currentState.getStateEvents(EventType.RoomTopic, "")?.getContent().topic ?? "",
+      ),
+      encrypted: room.hasEncryptionStateEvent(),
+      isDirect: isDirectRoom(room, directRoomIds(this.client)),
+      membership: room.getMyMembership(),
+      items,
+      typing: room
+        .getMembers()
+        .filter((m) => m.typing && m.userId !== this.me)
+        .map((m) => splitAgency(m.name).name),
+      canPaginate: room.getLiveTimeline().getPaginationToken(Direction.Backward) !== null,
+      replyTo: find(prev?.replyTo),
+      editing: find(prev?.editing),
+      uploads: prev?.uploads ?? [],
+      canInvite: myLevel >= (invite ?? 0),
+      paginating: keep.paginating,
+      error: keep.error,
+    };
+  }
+
+  private refresh(): void {
+    if (this.disposer.isDisposed) return;
+    const s = this.state.get();
+    this.state.set(this.snapshot({ paginating: s.paginating, error: s.error }));
+    this.markRead();
+  }
+
+  private patch(p: Partial<RoomState>): void {
+    this.state.set({ ...this.state.get(), ...p });
+  }
+
+  private refreshMembers(): void {
+    const room = this.room;
+    const myLevel = room.getMember(this.me)?.powerLevel ?? 0;
+    const pl = room.currentState.getStateEvents(EventType.RoomPowerLevels, "")?.getContent() ?? {};
+    const kickLevel = typeof pl.kick === "number" ? pl.kick : 50;
+    const rows = room
+      .getMembers()
+      .filter(
+        (m) => m.membership === KnownMembership.Join || m.membership === KnownMembership.Invite,
+      )
+      .map((m): MemberRow => {
+        const { name, agency } = splitAgency(m.name, m.userId);
+        return {
+          userId: m.userId,
+          name,
+          agency,
+          membership: m.membership === KnownMembership.Join ? "join" : "invite",
+          powerLevel: m.powerLevel,
+          canKick: m.userId !== this.me && myLevel >= kickLevel && myLevel > m.powerLevel,
+        };
+      })
+      .sort((a, b) => b.powerLevel - a.powerLevel || a.name.localeCompare(b.name, "fr"));
+    this.members.set(rows);
+  }
+
+  /** Read receipt for the newest event, once per event. */
+  markRead(): void {
+    const events = this.room.getLiveTimeline().getEvents();
+    const last = [...events]
+      .reverse()
+      .find((e) => e.getId() && !e.getId()!.startsWith("~") && e.status === null);
+    if (!last || last.getId() === this.lastReadSent) return;
+    if (typeof document !== "undefined" && document.visibilityState === "hidden") return;
+    this.lastReadSent = last.getId()!;
+    void this.client.sendReadReceipt(last).catch(() => {
+      this.lastReadSent = null;
+    });
+  }
+
+  // ----- composer -----
+
+  startReply(item: MessageItem | null): void {
+    this.patch({ replyTo: item, editing: null });
+  }
+
+  startEdit(item: MessageItem | null): void {
+    this.patch({ editing: item, replyTo: null });
+  }
+
+  /** Sends the composer text. Failures stay in the timeline as failed sends with retry. */
+  send(text: string): void {
+    if (!text.trim()) return;
+    const { replyTo, editing } = this.state.get();
+    const content: Record<string, unknown> = { ...markdownToContent(text) };
+    this.patch({ replyTo: null, editing: null });
+    if (editing) {
+      const edit = {
+        msgtype: "m.text",
+        body: `* ${content.body as string}`,
+        ...(content.formatted_body
+          ? { format: content.format, formatted_body: `* ${content.formatted_body as string}` }
+          : {}),
+        "m.new_content": content,
+        "m.relates_to": { rel_type: RelationType.Replace, event_id: editing.id },
+      };
+      void this.client
+        .sendEvent(this.room.roomId, EventType.RoomMessage, edit as never)
+        .catch(() => undefined);
+      return;
+    }
+    if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo.id } };
+    void this.client.sendMessage(this.room.roomId, content as never).catch(() => undefined);
+    this.stopTyping();
+  }
+
+  retry(id: string): void {
+    const ev = this.room.getPendingEvents().find((e) => (e.getId() ?? e.getTxnId()) === id);
+    if (ev && ev.status === EventStatus.NOT_SENT)
+      void this.client.resendEvent(ev, this.room).catch(() => undefined);
+  }
+
+  discard(id: string): void {
+    const ev = this.room.getPendingEvents().find((e) => (e.getId() ?? e.getTxnId()) === id);
+    if (ev && ev.status === EventStatus.NOT_SENT) this.client.cancelPendingEvent(ev);
+  }
+
+  async toggleReaction(eventId: string, key: string): Promise<void> {
+    const item = this.state.get().items.find((i) => i.id === eventId) as MessageItem | undefined;
+    const mine = item?.reactions.find((r) => r.key === key)?.mine;
+    if (mine) {
+      await this.client.redactEvent(this.room.roomId, mine);
+      return;
+    }
+    await this.client.sendEvent(this.room.roomId, EventType.Reaction, {
+      "m.relates_to": { rel_type: RelationType.Annotation, event_id: eventId, key },
+    });
+  }
+
+  async redact(eventId: string): Promise<void> {
+    await this.client.redactEvent(this.room.roomId, eventId);
+  }
+
+  typing(active: boolean): void {
+    const now = Date.now();
+    if (active && now - this.typingSentAt < 3000) return;
+    this.typingSentAt = active ? now : 0;
+    void this.client.sendTyping(this.room.roomId, active, 5000).catch(() => undefined);
+  }
+
+  private stopTyping(): void {
+    if (this.typingSentAt) this.typing(false);
+  }
+
+  async paginate(): Promise<void> {
+    const s = this.state.get();
+    if (s.paginating || !s.canPaginate) return;
+    this.patch({ paginating: true });
+    try {
+      await this.client.paginateEventTimeline(this.room.getLiveTimeline(), {
+        backwards: true,
+        limit: 30,
+      });
+    } catch (e) {
+      this.patch({ error: toAppError(e) });
+    } finally {
+      this.state.set(this.snapshot({ paginating: false, error: this.state.get().error }));
+    }
+  }
+
+  // ----- files -----
+
+  async upload(file: File): Promise<void> {
+    const id = `up${++this.uploadSeq}`;
+    const setUpload = (u: Partial<Upload> | null) =>
+      this.patch({
+        uploads: u
+          ? this.state.get().uploads.map((x) => (x.id === id ? { ...x, ...u } : x))
+          : this.state.get().uploads.filter((x) => x.id !== id),
+      });
+    this.patch({
+      uploads: [
+        ...this.state.get().uploads,
+        { id, name: file.name, loaded: 0, total: file.size, error: null },
+      ],
+    });
+    try {
+      const encrypted = this.room.hasEncryptionStateEvent();
+      const dims = file.type.startsWith("image/") ? await imageSize(file) : null;
+      let body: Blob = file;
+      let fileInfo: Record<string, unknown> | null = null;
+      if (encrypted) {
+        const enc = await encryptAttachment(await file.arrayBuffer());
+        body = new Blob([enc.data], { type: "application/octet-stream" });
+        fileInfo = enc.info as unknown as Record<string, unknown>;
+      }
+      const res = await this.client.uploadContent(body, {
+        name: encrypted ? undefined : file.name,
+        includeFilename: !encrypted,
+        type: encrypted ? "application/octet-stream" : file.type || "application/octet-stream",
+        progressHandler: ({ loaded, total }) => setUpload({ loaded, total }),
+      });
+      const info = {
+        mimetype: file.type || "application/octet-stream",
+        size: file.size,
+        ...(dims ? { w: dims.width, h: dims.height } : {}),
+      };
+      const content = {
+        msgtype: dims ? "m.image" : "m.file",
+        body: file.name,
+        filename: file.name,
+        info,
+        ...(fileInfo ? { file: { ...fileInfo, url: res.content_uri } } : { url: res.content_uri }),
+      };
+      setUpload(null);
+      void this.client.sendMessage(this.room.roomId, content as never).catch(() => undefined);
+    } catch (e) {
+      setUpload({ error: toAppError(e).code });
+    }
+  }
+
+  dismissUpload(id: string): void {
+    this.patch({ uploads: this.state.get().uploads.filter((u) => u.id !== id) });
+  }
+
+  // ----- members -----
+
+  async invite(userId: string): Promise<void> {
+    try {
+      await this.client.invite(this.room.roomId, userId);
+    } catch (e) {
+      throw toAppError(e, "invite");
+    }
+  }
+
+  async kick(userId: string): Promise<void> {
+    await this.client.kick(this.room.roomId, userId);
+  }
+
+  async leave(): Promise<void> {
+    await this.client.leave(this.room.roomId);
+  }
+
+  dispose(): void {
+    this.stopTyping();
+    this.disposer.dispose();
+  }
+}
+
+async function imageSize(file: File): Promise<{ width: number; height: number } | null> {
+  try {
+    const bmp = await createImageBitmap(file);
+    const size = { width: bmp.width, height: bmp.height };
+    bmp.close();
+    return size;
+  } catch {
+    return null;
+  }
+}
