@@ -30,6 +30,7 @@ type Route = "sfu/get" | "get_token";
 /** Request-supplied text (a server name, a user ID) must not forge extra log lines. */
 export function oneLine(text: string): string {
   return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
     /[\u0000-\u001f\u007f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
