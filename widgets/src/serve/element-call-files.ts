@@ -1,0 +1,127 @@
+/**
+ * Serving the `@element-hq/element-call-embedded` build (AGPL-3.0) under our web app at
+ * `/widgets/element-call/`: a request handler for Node/Vite servers and a copy step for the
+ * production build. Source maps are left out. Node only.
+ */
+import { createReadStream } from "node:fs";
+import { cp, readFile, readdir, stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { elementCallCspDirectives, serializeCsp } from "../csp.ts";
+
+export const ELEMENT_CALL_PATH = "/widgets/element-call/";
+
+export function elementCallDistDir(): string {
+  const pkg = createRequire(import.meta.url).resolve(
+    "@element-hq/element-call-embedded/package.json",
+  );
+  return path.join(path.dirname(pkg), "dist");
+}
+
+export async function elementCallVersion(): Promise<string> {
+  const pkgPath = path.join(path.dirname(elementCallDistDir()), "package.json");
+  return (JSON.parse(await readFile(pkgPath, "utf8")) as { version: string }).version;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".mp3": "audio/mpeg",
+  ".ogg": "audio/ogg",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".tflite": "application/octet-stream",
+};
+
+function isServed(rel: string): boolean {
+  return !rel.endsWith(".map");
+}
+
+/** Copies Element Call (without source maps) to `<outDir>/widgets/element-call/`. */
+export async function copyElementCall(outDir: string): Promise<string> {
+  const target = path.join(outDir, ELEMENT_CALL_PATH);
+  await cp(elementCallDistDir(), target, {
+    recursive: true,
+    filter: (src) => isServed(src),
+  });
+  return target;
+}
+
+export interface ElementCallHandlerOptions {
+  /** RTC authorization service and SFU URLs Element Call may connect to (read per request). */
+  rtcUrls: () => string[];
+  /** Where Element Call is mounted; default `/widgets/element-call/`. */
+  pathPrefix?: string;
+  /** Element Call's files; default the installed package's dist. */
+  distDir?: string;
+}
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/**
+ * A handler answering requests under the prefix (resolves `true` when it answered). HTML gets
+ * the Element Call CSP; hashed assets are cached for a year, index.html and config.json never.
+ */
+export function createElementCallHandler(o: ElementCallHandlerOptions): NodeHandler {
+  const prefix = o.pathPrefix ?? ELEMENT_CALL_PATH;
+  const dist = o.distDir ?? elementCallDistDir();
+  let indexHtml: Promise<string> | undefined;
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://host");
+    if (!url.pathname.startsWith(prefix)) return false;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return true;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
+    if (rel.endsWith("/")) rel += "index.html";
+    const file = path.resolve(dist, rel);
+    if (!file.startsWith(dist + path.sep) || !isServed(rel)) {
+      res.writeHead(404).end();
+      return true;
+    }
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return true;
+    }
+    indexHtml ??= readFile(path.join(dist, "index.html"), "utf8");
+    const csp = serializeCsp(
+      elementCallCspDirectives({ indexHtml: await indexHtml, rtcUrls: o.rtcUrls() }),
+    );
+    const ext = path.extname(file);
+    const hashedAsset = rel.startsWith("assets/");
+    res.writeHead(200, {
+      "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream",
+      "content-length": info.size,
+      "cache-control": hashedAsset ? "public, max-age=31536000, immutable" : "no-cache",
+      "content-security-policy": csp,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    });
+    if (req.method === "HEAD") {
+      res.end();
+      return true;
+    }
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(file).on("error", reject).on("end", resolve).pipe(res);
+    });
+    return true;
+  };
+}
+
+/** Relative paths of the files a build ships (for size budgets and checks). */
+export async function elementCallFiles(dist = elementCallDistDir()): Promise<string[]> {
+  const entries = await readdir(dist, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dist, path.join(e.parentPath, e.name)))
+    .filter(isServed)
+    .sort();
+}
