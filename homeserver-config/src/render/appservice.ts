@@ -21,7 +21,8 @@ export function provisioningAppservice(serverName: string, tokens: AppserviceTok
     rate_limited: false,
     namespaces: {
       users: [{ exclusive: true, regex: `@(provisioner|bot\\.[a-z0-9._-]+):${escaped}` }],
-      aliases: [],
+      // Not exclusive: the provisioner may create room aliases on its server, people still can.
+      aliases: [{ exclusive: false, regex: `#.*:${escaped}` }],
       rooms: [],
     },
   };
