@@ -1,0 +1,105 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
+import type { LocalInstance } from "../../homeserver-config/src/local/instance.ts";
+import { allServices } from "../../homeserver-config/src/stack/all-services.ts";
+import { startLocalStack } from "../../homeserver-config/src/stack/start-stack.ts";
+import { benchmarks } from "./benchmarks.ts";
+import { round, type BenchFigure } from "./harness.ts";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The benchmarks' own federation, apart from `npm start`'s and the tests'. */
+const benchInstance: LocalInstance = {
+  name: "bench",
+  dataDir: path.join(projectRoot, ".local", "bench-stack"),
+  loopbackPrefix: "127.0.60",
+  portBase: 19008,
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: "string" } } });
+  const log = (line: string) => console.log(line);
+  const federation = await loadFederation(
+    path.join(projectRoot, "homeserver-config/federation.yaml"),
+  );
+  const start = (fresh: boolean) =>
+    startLocalStack({
+      federation,
+      instance: benchInstance,
+      fresh,
+      projectRoot,
+      services: allServices(),
+      log: () => undefined,
+    });
+
+  const results: { benchmark: string; figures: BenchFigure[] }[] = [];
+  log("Starting the bench federation from empty…");
+  const first = await start(true);
+  await first.stop();
+  log("Restarting it (data kept)…");
+  const stack = await start(false);
+  results.push({
+    benchmark: "stack restart",
+    figures: [
+      {
+        metric: "first start, all services",
+        value: round(first.timings.totalMs / 1000, 2),
+        unit: "s",
+      },
+      {
+        metric: "restart: homeservers answering",
+        value: round(stack.timings.homeserversReadyMs / 1000, 2),
+        unit: "s",
+      },
+      {
+        metric: "restart: ready, all services",
+        value: round(stack.timings.totalMs / 1000, 2),
+        unit: "s",
+        target: "≤ 15",
+        met: stack.timings.totalMs <= 15_000,
+      },
+      {
+        metric: "restart / first start",
+        value: round(stack.timings.totalMs / first.timings.totalMs, 2),
+        unit: "×",
+      },
+    ],
+  });
+
+  try {
+    for (const b of benchmarks) {
+      if (values.only && !b.name.includes(values.only)) continue;
+      log(`Running: ${b.name}`);
+      const figures = await b.run({ stack: stack.description, projectRoot, log });
+      results.push({ benchmark: b.name, figures });
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  console.log();
+  console.table(
+    results.flatMap((r) =>
+      r.figures.map((f) => ({
+        benchmark: r.benchmark,
+        metric: f.metric,
+        value: `${f.value} ${f.unit}`,
+        target: f.target ?? "",
+        met: f.met === undefined ? "" : f.met ? "yes" : "NO",
+      })),
+    ),
+  );
+  const dir = path.join(projectRoot, ".local", "bench");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+  console.log(`\nResults written to ${file}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
