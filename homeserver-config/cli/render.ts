@@ -3,13 +3,16 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { FederationConfigError, loadFederation } from "../src/load-federation.ts";
 import { writeProductionConfigs } from "../src/render/write-production.ts";
+import { renderRtcProduction, RTC_DEPLOYMENT_FILE } from "../../rtc/production/render.ts";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-const usage = `Usage: npm run render -- [--federation FILE] [--out DIR] [--listen-port N]
+const usage = `Usage: npm run render -- [--federation FILE] [--out DIR] [--listen-port N] [--rtc FILE]
 
 Renders the production Synapse configs of every homeserver in the federation file into
-DIR/<homeserver id>/ (default .local/production). Keys and secrets already there are kept.
+DIR/<homeserver id>/ (default .local/production), and the LiveKit cluster and MatrixRTC
+authorization service described by the RTC deployment file (default
+rtc/production/rtc-deployment.yaml) into DIR/rtc/. Keys and secrets already there are kept.
 (The local profile is rendered by \`npm start\`.)`;
 
 async function main(): Promise<void> {
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
       },
       out: { type: "string", default: path.join(projectRoot, ".local/production") },
       "listen-port": { type: "string" },
+      rtc: { type: "string", default: path.join(projectRoot, RTC_DEPLOYMENT_FILE) },
       help: { type: "boolean", default: false },
     },
   });
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
   for (const w of written) {
     console.log(`${w.serverName}: synapse -c ${w.configFiles.join(" -c ")}`);
   }
+  await renderRtcProduction(federation, values.rtc, values.out);
 }
 
 main().catch((e: unknown) => {
