@@ -211,6 +211,7 @@ export class Participant {
   subscribe(track: PublishedTrack): void {
     if (this.closed || !this.grant.canSubscribe || this.downTracks.has(track.sid)) return;
     this.downTracks.set(track.sid, new DownTrack(track, this.subscriber));
+    this.config.log?.(`${this.identity} subscribed to ${track.sid}`);
     this.scheduleSubscriberOffer();
   }
 
@@ -218,6 +219,7 @@ export class Participant {
     const down = this.downTracks.get(trackSid);
     if (!down) return;
     this.downTracks.delete(trackSid);
+    this.config.log?.(`${this.identity} unsubscribed from ${trackSid}`);
     down.close();
     this.subscriber.removeTrack(down.transceiver.sender);
     this.scheduleSubscriberOffer();

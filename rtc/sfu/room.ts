@@ -29,6 +29,7 @@ export class Room implements RoomContext {
     readonly name: string,
     readonly options: RoomOptions,
     private readonly onPeerFailed: (p: Participant) => void = () => undefined,
+    private readonly log?: (line: string) => void,
   ) {}
 
   info(): RoomInfo {
@@ -74,6 +75,7 @@ export class Room implements RoomContext {
 
   add(p: Participant): void {
     this.participants.set(p.sid, p);
+    this.log?.(`room ${this.name}: ${p.identity} joined as ${p.sid}`);
     for (const other of this.others(p)) {
       for (const track of other.tracks.values())
         if (p.autoSubscribe && track.mid) p.subscribe(track);
@@ -85,6 +87,7 @@ export class Room implements RoomContext {
   async remove(p: Participant, reason: DisconnectReason): Promise<void> {
     if (this.participants.get(p.sid) !== p) return;
     this.participants.delete(p.sid);
+    this.log?.(`room ${this.name}: ${p.identity} left (${DisconnectReason[reason]})`);
     if (this.participants.size === 0) this.emptySince = Date.now();
     if (reason !== DisconnectReason.CLIENT_INITIATED) {
       p.send({
@@ -107,11 +110,13 @@ export class Room implements RoomContext {
   // RoomContext
 
   trackPublished(from: Participant, track: PublishedTrack): void {
+    this.log?.(`room ${this.name}: ${from.identity} published ${track.sid} (${track.kind})`);
     for (const other of this.others(from)) if (other.autoSubscribe) other.subscribe(track);
   }
 
   unpublish(from: Participant, trackSid: string): void {
     if (!from.unpublish(trackSid)) return;
+    this.log?.(`room ${this.name}: ${from.identity} unpublished ${trackSid}`);
     for (const other of this.others(from)) other.unsubscribe(trackSid);
     from.changed();
   }

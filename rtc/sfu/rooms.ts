@@ -24,6 +24,7 @@ export class RoomRegistry {
   constructor(
     private readonly autoCreate: boolean,
     private readonly onPeerFailed: (room: Room, p: Participant) => void,
+    private readonly log?: (line: string) => void,
   ) {
     this.sweeper = setInterval(() => this.sweep(), 10_000);
     this.sweeper.unref();
@@ -48,7 +49,12 @@ export class RoomRegistry {
     const set = Object.fromEntries(
       Object.entries(options).filter(([, v]) => v !== undefined && v !== 0 && v !== ""),
     );
-    const room = new Room(name, { ...DEFAULTS, ...set }, (p) => this.onPeerFailed(room, p));
+    const room = new Room(
+      name,
+      { ...DEFAULTS, ...set },
+      (p) => this.onPeerFailed(room, p),
+      this.log,
+    );
     this.rooms.set(name, room);
     return room;
   }

@@ -45,6 +45,7 @@ export async function startSfu(input: SfuConfigInput): Promise<RunningSfu> {
   const rooms = new RoomRegistry(
     config.autoCreate,
     (room, p) => void room.remove(p, DisconnectReason.STATE_MISMATCH),
+    config.log,
   );
   const signalling = new Signalling(config);
   const twirp = createTwirpHandler(config, rooms);

@@ -22,6 +22,7 @@ interface RemoteStats {
   videoWidth: number;
   audioBytes: number;
   audioSamples: number;
+  videoSsrcs: number;
 }
 
 let room: Room | undefined;
@@ -43,7 +44,8 @@ async function join(
   room = new Room({
     adaptiveStream: false,
     dynacast: false,
-    videoCaptureDefaults: { resolution: VideoPresets.h360.resolution },
+    // 640x360 at 15 fps keeps three publishers + six decoders within a 2-core machine.
+    videoCaptureDefaults: { resolution: { ...VideoPresets.h360.resolution, frameRate: 15 } },
     publishDefaults: { simulcast: true, videoCodec: "vp8" },
     e2ee,
   });
@@ -87,6 +89,7 @@ async function trackStats(track: RemoteTrack | undefined): Promise<Record<string
   const out: Record<string, number> = {};
   report?.forEach((s: Record<string, unknown>) => {
     if (s.type !== "inbound-rtp") return;
+    out.ssrcCount = (out.ssrcCount ?? 0) + 1;
     for (const k of ["framesDecoded", "frameWidth", "bytesReceived", "totalSamplesReceived"]) {
       if (typeof s[k] === "number") out[k] = (out[k] ?? 0) + (s[k] as number);
     }
@@ -106,6 +109,7 @@ async function stats(): Promise<RemoteStats[]> {
       videoWidth: video.frameWidth ?? 0,
       audioBytes: audio.bytesReceived ?? 0,
       audioSamples: audio.totalSamplesReceived ?? 0,
+      videoSsrcs: video.ssrcCount ?? 0,
     });
   }
   return out;
