@@ -72,7 +72,7 @@ export function pendingActions(plan: Plan): Action[] {
 
 /** Compares the spec with what the homeservers hold, and lists the changes. Pure. */
 export function computePlan(input: PlanInput): Plan {
-  const { spec, env, views } = input;
+  const { spec, views } = input;
   const plan: Plan = {
     rooms: [],
     accounts: [],
