@@ -6,6 +6,7 @@ import {
   RoomEvent,
   type MatrixClient,
 } from "matrix-js-sdk";
+import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import { TestClient } from "../support/matrix-test-client.ts";
 import {
   percentile,
