@@ -2,7 +2,8 @@
  * Production entry of the MatrixRTC authorization service:
  *   LIVEKIT_URL=wss://livekit.example LIVEKIT_KEY_FILE=/etc/livekit/keys.yaml \
  *   TCHAP_FEDERATION_FILE=/etc/tchap/federation.yaml npx tsx rtc/auth/cli.ts
- * Environment variables: see env-config.ts. Never prints a secret or a token.
+ * Environment variables: see env-config.ts (lk-jwt-service's names, plus TCHAP_FEDERATION_FILE,
+ * TCHAP_EXTRA_CA_FILE and TCHAP_HOSTS_FILE). Never prints a secret or a token.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,7 @@ import {
   FederationConfigError,
   loadFederation,
 } from "../../homeserver-config/src/load-federation.ts";
+import { parseHostsFile } from "./discovery/hosts-file.ts";
 import { configFromEnv, EnvConfigError } from "./env-config.ts";
 import { federationMembers } from "./policy.ts";
 import { startAuthService } from "./service.ts";
@@ -41,6 +43,9 @@ try {
         verify: config.verifyTls,
         ...(config.extraCaFile ? { ca: [readFileSync(config.extraCaFile, "utf8")] } : {}),
       },
+      ...(config.hostsFile
+        ? { hosts: parseHostsFile(readFileSync(config.hostsFile, "utf8")) }
+        : {}),
     },
     log,
   });

@@ -15,6 +15,8 @@ export interface EnvConfig {
   federationFile: string;
   /** PEM certificates trusted besides the system roots (an agency's private CA). */
   extraCaFile?: string;
+  /** `/etc/hosts`-format file consulted before DNS (split-horizon federation addresses). */
+  hostsFile?: string;
 }
 
 export class EnvConfigError extends Error {
@@ -57,6 +59,7 @@ export function configFromEnv(
     verifyTls: env.LIVEKIT_INSECURE_SKIP_VERIFY_TLS !== SKIP_VERIFY_TLS_VALUE,
     federationFile: env.TCHAP_FEDERATION_FILE || defaultFederationFile,
     ...(env.TCHAP_EXTRA_CA_FILE ? { extraCaFile: env.TCHAP_EXTRA_CA_FILE } : {}),
+    ...(env.TCHAP_HOSTS_FILE ? { hostsFile: env.TCHAP_HOSTS_FILE } : {}),
   };
 }
 

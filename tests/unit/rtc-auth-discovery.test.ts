@@ -259,3 +259,20 @@ describe(".well-known/matrix/server answers", () => {
     expect(wellKnownTtlMs(undefined, "max-age=600")).toBe(WELL_KNOWN_ERROR_TTL_MS);
   });
 });
+
+describe("hosts files (split-horizon federation addresses)", () => {
+  it("maps each name to the first address that lists it, ignoring comments", async () => {
+    const { parseHostsFile } = await import("../../rtc/auth/discovery/hosts-file.ts");
+    expect(
+      parseHostsFile(
+        "# local federation\n127.0.0.1 localhost\n127.0.44.2 Ministere-A.localhost hs-a # a\n" +
+          "10.0.0.1 ministere-a.localhost\nnot-an-ip name\n::1 ip6-localhost\n",
+      ),
+    ).toEqual({
+      localhost: "127.0.0.1",
+      "ministere-a.localhost": "127.0.44.2",
+      "hs-a": "127.0.44.2",
+      "ip6-localhost": "::1",
+    });
+  });
+});
