@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { registerWithSharedSecret } from "../../homeserver-config/src/admin/synapse-admin.ts";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
+import { POLICY_MODULE_DIR } from "../../homeserver-config/src/render/policy-module.ts";
 import { writeProductionConfigs } from "../../homeserver-config/src/render/write-production.ts";
 import { defaultLauncher } from "../../homeserver-config/src/synapse/launcher.ts";
 import { SynapseProcess } from "../../homeserver-config/src/synapse/process.ts";
@@ -51,6 +52,9 @@ describe("the production profile", () => {
     expect(config).not.toHaveProperty("ip_range_whitelist");
     expect(config).not.toHaveProperty("registration_shared_secret"); // lives in secrets.yaml
     expect(JSON.stringify(config)).not.toContain(pg.password);
+    expect(config.modules).toEqual([
+      expect.objectContaining({ module: "tchap_policy.TchapPolicy" }),
+    ]);
 
     const keyBefore = await readFile(path.join(a.dir, "signing.key"), "utf8");
     const secretsBefore = await readFile(a.configFiles[1], "utf8");
@@ -65,6 +69,8 @@ describe("the production profile", () => {
       configFiles: a.configFiles,
       dataDir: out,
       hostsFile,
+      // The policy module the production config loads (deployed beside Synapse).
+      pythonPath: [path.join(projectRoot, POLICY_MODULE_DIR)],
       env: { PGPASSWORD: pg.password },
       serverName: a.serverName,
       clientUrl,

@@ -58,6 +58,7 @@ const LOCAL_RATE_LIMITS: SynapseConfig = {
   rc_room_creation: { per_second: 10, burst_count: 50 },
   rc_delayed_event_mgmt: { per_second: 10, burst_count: 50 },
   rc_3pid_validation: { per_second: 10, burst_count: 50 },
+  rc_user_directory: { per_second: 10, burst_count: 50 },
   rc_federation: { window_size: 1000, sleep_limit: 100, sleep_delay: 100, reject_limit: 200 },
 };
 

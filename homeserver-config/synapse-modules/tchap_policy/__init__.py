@@ -139,7 +139,7 @@ class TchapPolicy:
         return {"type": "m.room.server_acl", "state_key": "", "content": content}
 
     async def check_event_allowed(self, event: Any, state: dict) -> tuple[bool, None]:
-        reason = rules.event_violation(event, state, self._externals)
+        reason = rules.event_violation(event, state, self._externals, self._api.server_name)
         if reason and not await self._bypass(event.sender):
             raise SynapseError(403, reason, Codes.FORBIDDEN)
         if self._is_last_admin_leaving(event, state):

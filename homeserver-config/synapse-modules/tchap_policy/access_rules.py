@@ -82,7 +82,9 @@ def rule_change_violation(prev: str | None, new: Any, state: State, external_ser
     return None
 
 
-def event_violation(event: Any, state: State, external_servers: list[str]) -> str | None:
+def event_violation(
+    event: Any, state: State, external_servers: list[str], local_server: str = ""
+) -> str | None:
     """Why this event breaks the room's access rule, or None."""
     rule = current_rule(state)
     kind, content = event.type, event.content
@@ -99,7 +101,9 @@ def event_violation(event: Any, state: State, external_servers: list[str]) -> st
                 f"This room is restricted to agents: {target} is an external user and may "
                 "neither be invited nor join. Open the room to external users first."
             )
-        if rule == UNRESTRICTED and external and new in ("join", "knock"):
+        # The external user's own server may not have applied a fresh invite to its state yet;
+        # the auth rules (such rooms are invite-only) and the room's other servers decide.
+        if rule == UNRESTRICTED and external and new in ("join", "knock") and server_of(target) != local_server:
             if membership(state, target) not in ("invite", "join"):
                 return f"{target} is an external user: they may only join this room when invited."
         if rule == DIRECT and new in ("invite", "join") and len(members(state) | {target}) > 2:
