@@ -100,7 +100,7 @@ describe("web client across agencies", () => {
     await mine.hover();
     await mine.getByRole("button", { name: "Modifier" }).click();
     await send(alice.page, "Bonjour Chloé, voici la version 2");
-    const edited = message(chloe.page, "version 2");
+    const edited = chloe.page.locator("li.message:not(.mine)", { hasText: "version 2" });
     await edited.waitFor({ timeout: 30_000 });
     expect(await edited.locator(".edited").count()).toBe(1);
 
@@ -163,7 +163,9 @@ describe("web client across agencies", () => {
       .getByRole("navigation", { name: "Liste des salons" })
       .waitFor({ timeout: 60_000 });
     await chloe.page.locator("button.room-row", { hasText: roomName }).click();
-    await message(chloe.page, "version 2").waitFor({ timeout: 30_000 });
+    await chloe.page
+      .locator("li.message:not(.mine)", { hasText: "version 2" })
+      .waitFor({ timeout: 30_000 });
     await expectNoUnableToDecrypt(chloe.page);
   });
 

@@ -56,11 +56,18 @@ export async function ensureWebBuild(
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   const t0 = Date.now();
   const { build } = await import("vite");
+  // Vite picks React's development JSX when NODE_ENV is not "production" (the test runner
+  // sets "test"); the served bundle must be the production one whoever builds it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
   await build({
     configFile: path.join(projectRoot, "vite.config.ts"),
     logLevel: "warn",
     mode: "production",
     build: { outDir: tmp, emptyOutDir: true },
+  }).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   });
   const assets = await readdir(path.join(tmp, "assets"));
   if (!assets.some((f) => f.endsWith(".wasm")) || !assets.some((f) => f.endsWith(".css"))) {
