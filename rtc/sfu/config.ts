@@ -17,7 +17,7 @@ export interface SfuConfig {
   announcedIp?: string;
   /** Whether joining a room that does not exist creates it (LiveKit `room.auto_create`). */
   autoCreate: boolean;
-  /** Bitrate (bit/s) announced to publishers by periodic REMB so browsers send every simulcast layer. */
+  /** Bitrate (bit/s) announced to publishers by periodic REMB so browsers send every simulcast layer; 0 disables REMB. */
   rembBitrate: number;
   /** Optional logger; never receives tokens or secrets. */
   log?: (line: string) => void;

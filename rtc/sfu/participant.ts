@@ -203,7 +203,8 @@ export class Participant {
   private sendRemb(): void {
     const ssrcs = [...this.tracks.values()].flatMap((t) => t.videoSsrcs());
     const transport = this.publisher.dtlsTransports[0];
-    if (ssrcs.length > 0 && transport) sendRemb(transport, ssrcs, this.config.rembBitrate);
+    if (ssrcs.length > 0 && transport && this.config.rembBitrate > 0)
+      sendRemb(transport, ssrcs, this.config.rembBitrate);
   }
 
   // ---- subscriber side ----

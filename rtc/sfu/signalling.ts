@@ -28,6 +28,8 @@ import { trackInfoFromRequest } from "./track-info.ts";
 
 export const SERVER_VERSION = "1.9.0";
 const PROTOCOL_VERSION = 16;
+const PING_INTERVAL_S = 5;
+const PING_TIMEOUT_S = 15;
 
 export function serverInfo(): ServerInfo {
   return new ServerInfo({
@@ -91,7 +93,14 @@ export class Signalling {
       room.add(p);
       p.scheduleSubscriberOffer();
     }
+    // A client pings every 5 s; a silent socket is dead (LiveKit's ping_timeout).
+    let lastSeen = Date.now();
+    const idle = setInterval(() => {
+      if (Date.now() - lastSeen > PING_TIMEOUT_S * 1000) ws.terminate();
+    }, 5000);
+    idle.unref();
     ws.on("message", (data, isBinary) => {
+      lastSeen = Date.now();
       if (!isBinary) return;
       let request: SignalRequest;
       try {
@@ -104,6 +113,7 @@ export class Signalling {
       );
     });
     ws.on("close", () => {
+      clearInterval(idle);
       if (!p.detachSink(sink) || p.closed) return;
       // Keep the session for a resume; drop it if nobody comes back in time.
       setTimeout(() => {
@@ -120,8 +130,8 @@ export class Signalling {
       serverVersion: SERVER_VERSION,
       serverInfo: serverInfo(),
       subscriberPrimary: false,
-      pingInterval: 5,
-      pingTimeout: 15,
+      pingInterval: PING_INTERVAL_S,
+      pingTimeout: PING_TIMEOUT_S,
       clientConfiguration: clientConfiguration(),
     });
   }

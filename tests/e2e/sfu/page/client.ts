@@ -14,6 +14,8 @@ import {
 interface JoinOptions {
   e2eeKey?: string;
   publish?: boolean;
+  /** Camera capture size; default 640x360 at 15 fps. */
+  video?: { width: number; height: number; frameRate: number };
 }
 
 interface RemoteStats {
@@ -45,7 +47,9 @@ async function join(
     adaptiveStream: false,
     dynacast: false,
     // 640x360 at 15 fps keeps three publishers + six decoders within a 2-core machine.
-    videoCaptureDefaults: { resolution: { ...VideoPresets.h360.resolution, frameRate: 15 } },
+    videoCaptureDefaults: {
+      resolution: opts.video ?? { ...VideoPresets.h360.resolution, frameRate: 15 },
+    },
     publishDefaults: { simulcast: true, videoCodec: "vp8" },
     e2ee,
   });
