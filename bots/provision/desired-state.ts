@@ -24,9 +24,20 @@ export function markerFor(specId: string, room: DesiredRoom): Marker {
   return { spec: specId, key: room.key, owner: room.owner };
 }
 
-/** Homeservers other than the owner that have members in the room: their provisioners join. */
+/**
+ * Agency homeservers other than the owner's that have members in the room: their provisioners
+ * join and bring in their own users. The external users' server has none: in a room open to
+ * externals nobody external may hold power (Tchap's access rules), so it could not invite;
+ * the owner invites external users itself.
+ */
 export function helperHomeservers(room: DesiredRoom): string[] {
-  return [...new Set(room.members.map((m) => m.homeserverId))].filter((h) => h !== room.owner);
+  const hs = room.members.filter((m) => !m.external).map((m) => m.homeserverId);
+  return [...new Set(hs)].filter((h) => h !== room.owner);
+}
+
+/** Whose provisioner invites a member: their own agency's, or the owner's for externals. */
+export function inviterOf(room: DesiredRoom, member: { homeserverId: string; external: boolean }) {
+  return member.external ? room.owner : member.homeserverId;
 }
 
 export function canonicalAlias(env: SpecEnvironment, room: DesiredRoom): string | undefined {

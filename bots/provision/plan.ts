@@ -8,6 +8,7 @@ import {
   contentMatches,
   desiredState,
   helperHomeservers,
+  inviterOf,
   isProvisioner,
   markerFor,
   provisionerOf,
@@ -257,7 +258,7 @@ function planRoom(
     }
     inviteActions.push({
       kind: "invite",
-      actor: member.homeserverId,
+      actor: inviterOf(room, member),
       room: room.key,
       userId: member.userId,
       unban: m === "ban",

@@ -116,8 +116,8 @@ function resolveSpec(
     const seen = new Map<string, KeyPath>();
     r.members.forEach((m, j) => {
       const mpath: KeyPath = [...path, "members", j];
-      const ref = typeof m === "string" ? m : m.user;
-      const role = typeof m === "string" ? "member" : m.role;
+      const ref = m.user;
+      const role = m.role;
       const res = resolveUser(env, ref);
       if (!res.ok) return issue(mpath, res.message);
       const dup = seen.get(res.userId);

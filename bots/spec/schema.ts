@@ -25,10 +25,11 @@ const memberRef = z
     "must be a Matrix ID (@name:server) or an e-mail address",
   );
 
-const member = z.union([
-  memberRef,
+/** `- alice@x.fr` is short for `- { user: alice@x.fr, role: member }`. */
+const member = z.preprocess(
+  (v) => (typeof v === "string" ? { user: v } : v),
   z.strictObject({ user: memberRef, role: z.enum(ROLES).default("member") }),
-]);
+);
 
 const roomFields = {
   key,
