@@ -26,6 +26,8 @@ export interface AuthServiceConfig {
     tls: TlsPolicy;
     /** Host name → IP, before DNS (local stack: the homeservers' loopback addresses). */
     hosts?: Record<string, string>;
+    /** DNS servers instead of the system's (`ip[:port]`). */
+    dnsServers?: string[];
   };
   limits?: Partial<HttpLimits>;
   /** Time allowed for the homeserver's userinfo answer. */
@@ -51,6 +53,7 @@ export async function startAuthService(config: AuthServiceConfig): Promise<Runni
   const net = new NodeDiscoveryNet({
     tls: config.discovery.tls,
     ...(config.discovery.hosts ? { hosts: config.discovery.hosts } : {}),
+    ...(config.discovery.dnsServers ? { dnsServers: config.discovery.dnsServers } : {}),
     log,
   });
   const openId =

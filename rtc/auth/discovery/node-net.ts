@@ -15,6 +15,8 @@ export interface NodeNetOptions {
    * SRV records, so no DNS query ever leaves the machine for them.
    */
   hosts?: Record<string, string>;
+  /** DNS servers (`ip[:port]`) instead of the system's, for SRV and address lookups. */
+  dnsServers?: string[];
   tls: TlsPolicy;
   wellKnownTimeoutMs?: number;
   dnsTimeoutMs?: number;
@@ -25,10 +27,14 @@ export interface NodeNetOptions {
 const WELL_KNOWN_MAX_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 3;
 
-/** hosts override, then the system resolver (getaddrinfo: /etc/hosts and DNS). */
+/**
+ * hosts override, then the system resolver (getaddrinfo: /etc/hosts and DNS), or A then AAAA
+ * queries to `resolver` when specific DNS servers are configured.
+ */
 export function addressResolver(
   hosts: Record<string, string> = {},
   timeoutMs = 3_000,
+  resolver?: Resolver,
 ): AddressResolver {
   const table = new Map(Object.entries(hosts).map(([k, v]) => [k.toLowerCase(), v]));
   return async (host, signal) => {
@@ -37,7 +43,7 @@ export function addressResolver(
     // getaddrinfo cannot be cancelled; stop waiting for it instead.
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const { address } = await Promise.race([
-      lookup(host),
+      resolver ? resolveWith(resolver, host) : lookup(host),
       new Promise<never>((_, reject) =>
         deadline.addEventListener("abort", () => reject(new Error("DNS lookup timed out")), {
           once: true,
@@ -46,6 +52,14 @@ export function addressResolver(
     ]);
     return address;
   };
+}
+
+async function resolveWith(resolver: Resolver, host: string): Promise<{ address: string }> {
+  const v4 = await resolver.resolve4(host).catch(() => [] as string[]);
+  const v6 = v4.length > 0 ? [] : await resolver.resolve6(host).catch(() => [] as string[]);
+  const address = v4[0] ?? v6[0];
+  if (!address) throw new Error(`no address for ${host}`);
+  return { address };
 }
 
 export class NodeDiscoveryNet implements DiscoveryNet {
@@ -58,8 +72,13 @@ export class NodeDiscoveryNet implements DiscoveryNet {
   constructor(private readonly options: NodeNetOptions) {
     const dnsTimeoutMs = options.dnsTimeoutMs ?? 2_000;
     this.hosts = new Set(Object.keys(options.hosts ?? {}).map((h) => h.toLowerCase()));
-    this.resolveAddress = addressResolver(options.hosts, dnsTimeoutMs);
     this.resolver = new Resolver({ timeout: dnsTimeoutMs, tries: 1 });
+    if (options.dnsServers) this.resolver.setServers(options.dnsServers);
+    this.resolveAddress = addressResolver(
+      options.hosts,
+      dnsTimeoutMs,
+      options.dnsServers ? this.resolver : undefined,
+    );
     this.now = options.now ?? Date.now;
   }
 
