@@ -253,6 +253,12 @@ describe("changing a room's access rule", () => {
 
     const bogus = await refusal(alice.setState(restricted, ACCESS_RULES_EVENT, { rule: "open" }));
     expect(bogus.error).toContain("Unknown access rule");
+    const bogusAtCreation = await refusal(
+      alice.createRoom({
+        initial_state: [{ type: ACCESS_RULES_EVENT, state_key: "", content: { rule: "open" } }],
+      }),
+    );
+    expect(bogusAtCreation).toMatchObject({ status: 400, errcode: "M_INVALID_PARAM" });
   });
 
   it("refuses to open a published forum to external users", async () => {
@@ -271,5 +277,9 @@ describe("changing a room's access rule", () => {
     expect(await admin.state(roomId, ACCESS_RULES_EVENT)).toEqual({ rule: "restricted" });
     const dm = await create(admin, "direct");
     await admin.setState(dm, "m.room.name", { name: "Nommé par l'administrateur" });
+    // Admins bypass refusals, not the defaults: their rooms are restricted like anyone's.
+    const plain = await admin.createRoom({ preset: "private_chat" });
+    expect(await admin.state(plain, ACCESS_RULES_EVENT)).toEqual({ rule: "restricted" });
+    expect(await admin.state(plain, "m.room.server_acl")).toMatchObject({ deny: [EXTERNE] });
   });
 });

@@ -103,9 +103,7 @@ class TchapPolicy:
 
     async def on_create_room(self, requester: Any, config: dict, is_admin: bool) -> None:
         user_id = requester.user.to_string()
-        if is_admin:
-            return
-        if self._is_external:
+        if self._is_external and not is_admin:
             raise SynapseError(403, "External users cannot create rooms.", Codes.FORBIDDEN)
         state = config.setdefault("initial_state", [])
         given = next((e for e in state if e.get("type") == rules.ACCESS_RULES), None)
@@ -113,6 +111,18 @@ class TchapPolicy:
         if given is None:
             rule = rules.DIRECT if config.get("is_direct") else rules.RESTRICTED
             state.insert(0, {"type": rules.ACCESS_RULES, "state_key": "", "content": {"rule": rule}})
+        if rule not in rules.RULES:
+            raise SynapseError(
+                400, f"Unknown access rule {rule!r}: use one of {', '.join(rules.RULES)}.",
+                Codes.INVALID_PARAM,
+            )
+        if rule == rules.RESTRICTED and self._externals:
+            if not any(e.get("type") == "m.room.server_acl" for e in state):
+                # The room's own servers then refuse the external servers' joins over
+                # federation (make_join/send_join check ACLs; third-party rules are not run).
+                state.append(self._acl_event(self._externals))
+        if is_admin:
+            return  # Server admins bypass the refusals below, not the defaults above.
         invitees = config.get("invite") or []
         if rule == rules.UNRESTRICTED and config.get("visibility") == "public":
             raise SynapseError(
@@ -126,10 +136,6 @@ class TchapPolicy:
                     403, f"This room is restricted to agents: {', '.join(externals)} may not be "
                     "invited. Create a room open to external users instead.", Codes.FORBIDDEN,
                 )
-            if self._externals and not any(e.get("type") == "m.room.server_acl" for e in state):
-                # The room's own servers then refuse the external servers' joins over
-                # federation (make_join/send_join check ACLs; third-party rules are not run).
-                state.append(self._acl_event(self._externals))
         if rule == rules.DIRECT and len(set(invitees) | {user_id}) > 2:
             raise SynapseError(403, "A direct chat has at most two members.", Codes.FORBIDDEN)
 
