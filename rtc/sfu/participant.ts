@@ -4,8 +4,7 @@
  * its down tracks and its data channels. Signalling I/O goes through `SignalSink`.
  */
 import {
-  DataPacket,
-  DataPacket_Kind,
+  type DataPacket,
   ParticipantInfo,
   ParticipantInfo_State,
   ParticipantPermission,
@@ -14,9 +13,10 @@ import {
   SignalTarget,
   TrickleRequest,
 } from "@livekit/protocol";
-import type { RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from "werift";
+import type { RTCPeerConnection, RTCRtpTransceiver } from "werift";
 import type { JoinGrant } from "./auth.ts";
 import type { SfuConfig } from "./config.ts";
+import { stampDataPacket, SubscriberChannels } from "./data-channels.ts";
 import { DownTrack } from "./forwarding.ts";
 import { newSid } from "./ids.ts";
 import { PublishedTrack } from "./published-track.ts";
@@ -51,7 +51,7 @@ export class Participant {
   readonly subscriber: RTCPeerConnection;
   private readonly tracksByMid = new Map<string, PublishedTrack>();
   private readonly unboundRemote = new Map<string, RTCRtpTransceiver>();
-  private readonly channels = new Map<string, RTCDataChannel>();
+  private readonly channels: SubscriberChannels;
   private sink?: SignalSink;
   private subscriberBusy = false;
   private subscriberDirty = false;
@@ -72,16 +72,13 @@ export class Participant {
     this.wirePeer(this.subscriber, SignalTarget.SUBSCRIBER);
     this.publisher.onRemoteTransceiverAdded.subscribe((t) => this.onRemoteTransceiver(t));
     this.publisher.onDataChannel.subscribe((dc) => {
-      dc.onMessage.subscribe((data) => this.onData(dc.label, data));
+      dc.onMessage.subscribe((data) => {
+        if (!this.grant.canPublishData) return;
+        const inbound = stampDataPacket(dc.label, data, this.identity, this.sid);
+        if (inbound) this.room.relayData(this, inbound.packet, inbound.reliable);
+      });
     });
-    this.channels.set(
-      "_reliable",
-      this.subscriber.createDataChannel("_reliable", { ordered: true }),
-    );
-    this.channels.set(
-      "_lossy",
-      this.subscriber.createDataChannel("_lossy", { ordered: false, maxRetransmits: 0 }),
-    );
+    this.channels = new SubscriberChannels(this.subscriber);
     this.rembTimer = setInterval(() => this.sendRemb(), REMB_INTERVAL_MS);
   }
 
@@ -295,28 +292,8 @@ export class Participant {
     });
   }
 
-  // ---- data ----
-
-  private onData(label: string, data: string | Buffer): void {
-    if (!this.grant.canPublishData || typeof data === "string") return;
-    let packet: DataPacket;
-    try {
-      packet = DataPacket.fromBinary(new Uint8Array(data));
-    } catch {
-      return;
-    }
-    packet.participantIdentity = this.identity;
-    if (packet.value.case === "user") {
-      packet.value.value.participantIdentity = this.identity;
-      packet.value.value.participantSid = this.sid;
-    }
-    const reliable = label !== "_lossy" && packet.kind !== DataPacket_Kind.LOSSY;
-    this.room.relayData(this, packet, reliable);
-  }
-
   sendData(bytes: Uint8Array, reliable: boolean): void {
-    const channel = this.channels.get(reliable ? "_reliable" : "_lossy");
-    if (channel?.readyState === "open") channel.send(Buffer.from(bytes));
+    this.channels.send(bytes, reliable);
   }
 
   // ---- end ----
