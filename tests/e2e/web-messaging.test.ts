@@ -89,7 +89,7 @@ describe("web client across agencies", () => {
 
   it("replies, edits and reacts", async () => {
     const original = message(chloe.page, "voici le").first();
-    await original.hover();
+    await original.focus();
     await original.getByRole("button", { name: "Répondre" }).click();
     await send(chloe.page, "Je relis ce soir");
     const reply = message(alice.page, "Je relis ce soir");
@@ -97,14 +97,14 @@ describe("web client across agencies", () => {
     expect(await reply.locator(".reply-quote").textContent()).toContain("voici le");
 
     const mine = alice.page.locator("li.message.mine", { hasText: "voici le" });
-    await mine.hover();
+    await mine.focus();
     await mine.getByRole("button", { name: "Modifier" }).click();
     await send(alice.page, "Bonjour Chloé, voici la version 2");
     const edited = chloe.page.locator("li.message:not(.mine)", { hasText: "version 2" });
     await edited.waitFor({ timeout: 30_000 });
     expect(await edited.locator(".edited").count()).toBe(1);
 
-    await edited.hover();
+    await edited.focus();
     await edited.getByRole("button", { name: "Réagir avec 👍" }).click();
     await alice.page
       .locator("li.message", { hasText: "version 2" })

@@ -39,7 +39,14 @@ let alice: WebUser;
 let chloe: WebUser;
 
 async function start(fresh: boolean): Promise<RunningStack> {
-  const federation = await loadFederation(path.join(projectRoot, "homeserver-config/federation.yaml"));
+  const full = await loadFederation(path.join(projectRoot, "homeserver-config/federation.yaml"));
+  // Two agencies are enough here; fewer Synapses start faster on a busy machine.
+  const agencyDomains = ["ministere-a.gouv.fr", "ministere-b.gouv.fr"];
+  const federation = {
+    ...full,
+    homeservers: full.homeservers.filter((h) => !h.external),
+    demoAccounts: full.demoAccounts.filter((a) => agencyDomains.some((d) => a.email.endsWith(`@${d}`))),
+  };
   return startLocalStack({
     federation,
     instance,

@@ -120,7 +120,10 @@ export class RoomViewModel {
     client.on(ClientEvent.AccountData, onAccountData);
     this.disposer.add(() => client.off(ClientEvent.AccountData, onAccountData));
     this.refreshMembers();
-    void room.loadMembersIfNeeded().then(() => this.refreshMembers());
+    room.loadMembersIfNeeded().then(
+      () => this.refreshMembers(),
+      () => undefined, // Lazy members can be fetched later; the list shows what sync gave.
+    );
     this.markRead();
     void this.fill();
   }
