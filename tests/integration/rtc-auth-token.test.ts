@@ -47,6 +47,16 @@ describe("MatrixRTC authorization service: tokens for the federation's users", (
         { type: "livekit", livekit_service_url: authUrl },
       ]);
     }
+    // Synapse's MSC4143 transports endpoint, which Element Call asks first.
+    for (const n of [0, 2]) {
+      const client = await TestClient.demo(stack, stack.homeservers[n]!.id, 0);
+      const transports = await client.request<{ rtc_transports?: unknown }>(
+        "/_matrix/client/unstable/org.matrix.msc4143/rtc/transports",
+      );
+      expect(transports.rtc_transports).toEqual([
+        { type: "livekit", livekit_service_url: authUrl },
+      ]);
+    }
     const health = await fetch(`${authUrl}/healthz`);
     expect(health.status).toBe(200);
   });
