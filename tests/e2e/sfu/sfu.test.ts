@@ -244,16 +244,29 @@ describe("embedded SFU with livekit-client", () => {
     }
   });
 
-  it("forwards end-to-end encrypted media that the peers decrypt", async () => {
+  it("forwards end-to-end encrypted media that only key holders decode", async () => {
     await api.createRoom({ name: "e2ee" });
     const names = ["frank", "grace", "heidi"];
     const pages = await joinAll("e2ee", names, "shared-call-key");
+    // A subscriber with the wrong key receives the same forwarded packets but cannot decode them.
+    const mallory = await TestPage.open(chrome.context, web.url);
+    pages.push(mallory);
+    await mallory.call("join", sfu.url, await mintToken("mallory", "e2ee"), {
+      e2eeKey: "wrong-key",
+      publish: false,
+    });
     try {
-      await expectMediaFlowing(pages, names);
+      await expectMediaFlowing(pages.slice(0, 3), names);
       const listed = await api.listParticipants("e2ee");
       for (const p of listed) {
         for (const t of p.tracks)
           expect(t.encryption, `${p.identity} ${t.sid}`).toBe(Encryption_Type.GCM);
+      }
+      const seen = await mallory.call("stats");
+      expect(seen.map((s) => s.identity).sort()).toEqual(names);
+      for (const s of seen) {
+        expect(s.audioBytes, `mallory receives ${s.identity}`).toBeGreaterThan(0);
+        expect(s.videoFramesDecoded, `mallory cannot decode ${s.identity}`).toBe(0);
       }
     } finally {
       for (const page of pages) await page.close();
