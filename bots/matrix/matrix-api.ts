@@ -15,6 +15,8 @@ export interface CallOptions {
    */
   retryTransient?: boolean;
   timeoutMs?: number;
+  /** Aborts the request (and its retries), e.g. a long-poll when the bot stops. */
+  signal?: AbortSignal;
 }
 
 /** The Matrix client API as one identity on one homeserver. The bots only see this. */
@@ -71,7 +73,7 @@ export class HttpMatrixApi implements MatrixApi {
         return await this.once<T>(method, path, options);
       } catch (e) {
         const decision = retryDecision(e, attempts, this.o.policy ?? DEFAULT_RETRY_POLICY);
-        if (!decision.retry) throw e;
+        if (!decision.retry || options.signal?.aborted) throw e;
         if (decision.reason === "transient" && options.retryTransient === false) throw e;
         if (decision.reason === "rate_limited") {
           attempts.rateLimited++;
@@ -104,7 +106,9 @@ export class HttpMatrixApi implements MatrixApi {
         ...(options.body === undefined ? {} : { "content-type": "application/json" }),
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)])
+        : AbortSignal.timeout(options.timeoutMs ?? 60_000),
     });
     const text = await res.text();
     let json: unknown;

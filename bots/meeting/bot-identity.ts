@@ -1,0 +1,33 @@
+import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
+import { HttpMatrixApi } from "../matrix/matrix-api.ts";
+
+export const MEETING_BOT_LOCALPART = "bot.meeting";
+
+/**
+ * The meeting bot acts as a user of its homeserver's provisioning appservice namespace
+ * (`@bot.*`), with that homeserver's appservice token only.
+ */
+export function meetingBotApi(
+  hs: { serverName: string; clientUrl: string; asToken: string },
+  localpart = MEETING_BOT_LOCALPART,
+): HttpMatrixApi {
+  if (!/^bot\.[a-z0-9._-]+$/.test(localpart)) {
+    throw new Error(`bot localpart "${localpart}" is outside the appservice namespace (bot.*)`);
+  }
+  return new HttpMatrixApi({
+    baseUrl: hs.clientUrl,
+    serverName: hs.serverName,
+    userId: `@${localpart}:${hs.serverName}`,
+    accessToken: hs.asToken,
+    asUser: true,
+  });
+}
+
+/** The homeserver the local stack's meeting bot lives on: the first agency's. */
+export function stackBotHomeserver(stack: StackDescription, id?: string) {
+  const hs = id
+    ? stack.homeservers.find((h) => h.id === id)
+    : stack.homeservers.find((h) => !h.external);
+  if (!hs) throw new Error(`no homeserver ${id ?? "(agency)"} in the stack`);
+  return { serverName: hs.serverName, clientUrl: hs.clientUrl, asToken: hs.appservice.asToken };
+}
