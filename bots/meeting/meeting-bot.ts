@@ -7,7 +7,7 @@ import {
 import { enc, type MatrixApi } from "../matrix/matrix-api.ts";
 import type { SpecEnvironment } from "../spec/model.ts";
 import { homeserverOfUser, resolveUser } from "../spec/resolve-user.ts";
-import { parseCommand, type Lang, type MeetingCommand } from "./command.ts";
+import { parseCommand, type MeetingCommand } from "./command.ts";
 import {
   createdText,
   failedText,
