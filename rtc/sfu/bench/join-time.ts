@@ -3,6 +3,7 @@
  * page joins `n` times (real livekit-client, loopback) and measures connect ->
  * first remote video frame decoded. Returns p50/p90 in milliseconds.
  */
+import { percentile } from "../../../tests/bench/harness.ts";
 import { startSfu } from "../server.ts";
 import {
   API_KEY,
@@ -22,12 +23,6 @@ export interface JoinTimeResult {
   /** Signalling + peer connection part (Room.connect resolved), p50. */
   connectP50: number;
   samples: number[];
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx]!;
 }
 
 export async function benchJoinTime(n = 20): Promise<JoinTimeResult> {
