@@ -3,6 +3,7 @@
  * `GET /_matrix/federation/v1/openid/userinfo` on the server found by federation discovery.
  * The token travels only in that request's query string and is never logged.
  */
+import https from "node:https";
 import { discoverServer, type DiscoveryNet, type FederationTarget } from "./discovery/resolve.ts";
 import {
   httpsGet,
@@ -15,6 +16,8 @@ import { unauthorized } from "./errors.ts";
 export interface OpenIdVerifier {
   /** The Matrix user ID the token belongs to; throws an `AuthRefusal` (401) otherwise. */
   userId(serverName: string, accessToken: string): Promise<string>;
+  /** Releases pooled connections. */
+  close?(): void;
 }
 
 export interface FederationOpenIdOptions {
@@ -38,32 +41,44 @@ export function userIdServerName(userId: string): string | undefined {
 export class FederationOpenIdVerifier implements OpenIdVerifier {
   private readonly targets = new Map<string, { targets: FederationTarget[]; until: number }>();
   private readonly now: () => number;
+  /** Keeps TLS connections to homeservers open between requests (a call start is a burst). */
+  private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 16, timeout: 30_000 });
 
   constructor(private readonly options: FederationOpenIdOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  close(): void {
+    this.agent.destroy();
   }
 
   async userId(serverName: string, accessToken: string): Promise<string> {
     const targets = await this.discover(serverName);
     const path = `/_matrix/federation/v1/openid/userinfo?access_token=${encodeURIComponent(accessToken)}`;
     let lastFailure = "";
-    for (const target of targets) {
-      let res;
-      try {
-        res = await httpsGet(target, path, {
-          tls: this.options.tls,
-          resolve: this.options.resolve,
-          timeoutMs: this.options.timeoutMs ?? 5_000,
-          maxBytes: USERINFO_MAX_BYTES,
-        });
-      } catch (e) {
-        if (!(e instanceof HttpsGetError)) throw e;
-        lastFailure = e.message;
-        // Another SRV target may answer; timeouts and oversized answers are final.
-        if (e.failure === "timeout" || e.failure === "too_large") break;
-        continue;
+    targets: for (const target of targets) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        let res;
+        try {
+          res = await httpsGet(target, path, {
+            tls: this.options.tls,
+            resolve: this.options.resolve,
+            timeoutMs: this.options.timeoutMs ?? 5_000,
+            maxBytes: USERINFO_MAX_BYTES,
+            agent: this.agent,
+          });
+        } catch (e) {
+          if (!(e instanceof HttpsGetError)) throw e;
+          lastFailure = e.message;
+          // Timeouts and oversized answers are final.
+          if (e.failure === "timeout" || e.failure === "too_large") break targets;
+          // A pooled connection the homeserver closed while idle: retry it once.
+          if (e.failure === "connect" && /ECONNRESET|EPIPE/.test(e.message)) continue;
+          // Otherwise another SRV target may answer.
+          continue targets;
+        }
+        return this.readUserInfo(serverName, res.status, res.body);
       }
-      return this.readUserInfo(serverName, res.status, res.body);
     }
     this.targets.delete(serverName);
     throw unauthorized(

@@ -102,6 +102,7 @@ export async function startAuthService(config: AuthServiceConfig): Promise<Runni
     url,
     port,
     async stop() {
+      openId.close?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -47,6 +47,8 @@ export interface HttpsGetOptions {
   resolve: AddressResolver;
   timeoutMs: number;
   maxBytes: number;
+  /** Connection pool to reuse (keep-alive); a fresh connection per request without it. */
+  agent?: https.Agent;
 }
 
 const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO|SSL|TLS|HOSTNAME|ALTNAME|EPROTO/;
@@ -84,7 +86,7 @@ export async function httpsGet(
         checkServerIdentity: options.tls.verify
           ? (_host, cert) => tls.checkServerIdentity(target.tlsName, cert)
           : () => undefined,
-        agent: false,
+        agent: options.agent ?? false,
         signal,
       },
       (res) => {
