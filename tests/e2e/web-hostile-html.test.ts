@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
 import { TestClient } from "../support/matrix-test-client.ts";
 import { HOSTILE_HTML } from "./support/hostile-html.ts";
-import { acceptInvite, account, loginAndWait, message, openClient, type WebUser } from "./support/web-client.ts";
+import {
+  acceptInvite,
+  account,
+  loginAndWait,
+  message,
+  openClient,
+  type WebUser,
+} from "./support/web-client.ts";
 
 /**
  * Others' HTML goes through the allow-list sanitizer: a corpus of hostile `formatted_body`
@@ -60,7 +67,12 @@ describe("hostile HTML in messages", () => {
         `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/hostile-${Date.now()}-${i}`,
         {
           method: "PUT",
-          body: { msgtype: "m.text", body: `payload ${i}`, format: "org.matrix.custom.html", formatted_body: html },
+          body: {
+            msgtype: "m.text",
+            body: `payload ${i}`,
+            format: "org.matrix.custom.html",
+            formatted_body: html,
+          },
         },
       );
     }
@@ -76,18 +88,27 @@ describe("hostile HTML in messages", () => {
     const found = await page.evaluate(() => {
       const bodies = [...document.querySelectorAll(".message .body.html")];
       const bad: string[] = [];
-      const forbidden = "script,iframe,object,embed,svg,math,style,link,meta,base,img,form,input,button,textarea,template,video,audio,marquee,title,noscript,isindex,x";
+      const forbidden =
+        "script,iframe,object,embed,svg,math,style,link,meta,base,img,form,input,button,textarea,template,video,audio,marquee,title,noscript,isindex,x";
       for (const b of bodies) {
         for (const el of b.querySelectorAll(forbidden)) bad.push(`<${el.tagName.toLowerCase()}>`);
         for (const el of b.querySelectorAll("*")) {
           for (const a of el.attributes) {
-            if (a.name.startsWith("on") || ["style", "class", "id", "src", "srcdoc", "formaction"].includes(a.name))
+            if (
+              a.name.startsWith("on") ||
+              ["style", "class", "id", "src", "srcdoc", "formaction"].includes(a.name)
+            )
               bad.push(`${el.tagName.toLowerCase()}[${a.name}]`);
-            if (a.name === "href" && !/^(https?:|mailto:)/i.test(a.value)) bad.push(`href=${a.value}`);
+            if (a.name === "href" && !/^(https?:|mailto:)/i.test(a.value))
+              bad.push(`href=${a.value}`);
           }
         }
       }
-      return { count: bodies.length, bad, rootChildren: document.getElementById("root")?.childElementCount };
+      return {
+        count: bodies.length,
+        bad,
+        rootChildren: document.getElementById("root")?.childElementCount,
+      };
     });
     expect(found.bad).toEqual([]);
     expect(found.count).toBeGreaterThanOrEqual(50);
@@ -102,12 +123,15 @@ describe("hostile HTML in messages", () => {
     const timeline = (await box(".timeline"))!;
     const overflow = await page.evaluate(
       (maxRight) =>
-        [...document.querySelectorAll(".message")].filter((m) => m.getBoundingClientRect().right > maxRight + 1)
-          .length,
+        [...document.querySelectorAll(".message")].filter(
+          (m) => m.getBoundingClientRect().right > maxRight + 1,
+        ).length,
       timeline.x + timeline.width,
     );
     expect(overflow).toBe(0);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      viewport.width,
+    );
     expect(reader.errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
     await page.screenshot({ path: ".local/web-e2e-hostile.png" });
   });

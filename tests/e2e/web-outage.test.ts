@@ -1,10 +1,13 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { LocalInstance } from "../../homeserver-config/src/local/instance.ts";
 import { directoryService } from "../../homeserver-config/src/directory/directory-service.ts";
-import { startLocalStack, type RunningStack } from "../../homeserver-config/src/stack/start-stack.ts";
+import {
+  startLocalStack,
+  type RunningStack,
+} from "../../homeserver-config/src/stack/start-stack.ts";
 import { webService } from "../../web/server/web-service.ts";
 import {
   acceptInvite,
@@ -38,23 +41,37 @@ let running: RunningStack | undefined;
 let alice: WebUser;
 let chloe: WebUser;
 
-async function start(fresh: boolean): Promise<RunningStack> {
+async function start(fresh: boolean, withServices = true): Promise<RunningStack> {
   const full = await loadFederation(path.join(projectRoot, "homeserver-config/federation.yaml"));
   // Two agencies are enough here; fewer Synapses start faster on a busy machine.
   const agencyDomains = ["ministere-a.gouv.fr", "ministere-b.gouv.fr"];
   const federation = {
     ...full,
     homeservers: full.homeservers.filter((h) => !h.external),
-    demoAccounts: full.demoAccounts.filter((a) => agencyDomains.some((d) => a.email.endsWith(`@${d}`))),
+    demoAccounts: full.demoAccounts.filter((a) =>
+      agencyDomains.some((d) => a.email.endsWith(`@${d}`)),
+    ),
   };
   return startLocalStack({
     federation,
     instance,
     fresh,
     projectRoot,
-    services: [directoryService(), webService()],
+    // After the restart the pages are already loaded: only the homeservers matter.
+    services: withServices ? [directoryService(), webService()] : [],
     log: (line) => console.log(`[outage stack] ${line}`),
   });
+}
+
+/** The Synapse of this test's own stack that reads `configFile` (no pid file: not daemonized). */
+async function synapsePid(configFile: string): Promise<number> {
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    const args = cmd.split("\0");
+    if (args.includes("synapse.app.homeserver") && args.includes(configFile)) return Number(entry);
+  }
+  throw new Error(`no running Synapse reads ${configFile}`);
 }
 
 describe("sending while the homeserver is down", () => {
@@ -83,11 +100,14 @@ describe("sending while the homeserver is down", () => {
 
     // Stop ministere-a's Synapse (this test's own process) and wait until it refuses.
     const hsA = stack.homeservers.find((h) => h.id === "ministere-a")!;
-    const pid = Number((await readFile(path.join(hsA.dir, "homeserver.pid"), "utf8")).trim());
-    process.kill(pid, "SIGTERM");
+    process.kill(await synapsePid(path.join(hsA.dir, "homeserver.yaml")), "SIGTERM");
     await expect
       .poll(
-        () => fetch(`${hsA.clientUrl}/_matrix/client/versions`).then(() => "up", () => "down"),
+        () =>
+          fetch(`${hsA.clientUrl}/_matrix/client/versions`).then(
+            () => "up",
+            () => "down",
+          ),
         { timeout: 30_000 },
       )
       .toBe("down");
@@ -95,13 +115,15 @@ describe("sending while the homeserver is down", () => {
     await send(alice.page, "pendant la coupure");
     const pending = alice.page.locator("li.message.mine", { hasText: "pendant la coupure" });
     await pending.waitFor();
-    await expect.poll(() => pending.getAttribute("data-status"), { timeout: 60_000 }).toBe("failed");
+    await expect
+      .poll(() => pending.getAttribute("data-status"), { timeout: 60_000 })
+      .toBe("failed");
     await pending.getByRole("button", { name: "Réessayer" }).waitFor();
     await alice.page.screenshot({ path: ".local/web-e2e-outage-failed.png" });
 
     // Restart the homeservers (same data) and the services; the pages stay open.
     await running!.stop();
-    running = await start(false);
+    running = await start(false, false);
 
     await expect.poll(() => pending.getAttribute("data-status"), { timeout: 90_000 }).toBe("sent");
     await message(chloe.page, "pendant la coupure").waitFor({ timeout: 60_000 });

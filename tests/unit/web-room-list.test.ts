@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { splitAgency } from "../../web/src/core/agency.ts";
 import { parseIdentifier } from "../../web/src/login/identifier.ts";
 import { markdownToContent } from "../../web/src/timeline/markdown.ts";
-import { foldForSearch, roomListView, totals, type RoomSummary } from "../../web/src/rooms/room-list.ts";
+import {
+  foldForSearch,
+  roomListView,
+  totals,
+  type RoomSummary,
+} from "../../web/src/rooms/room-list.ts";
 import { Disposer, Observable } from "../../web/src/core/observable.ts";
 
 function room(p: Partial<RoomSummary>): RoomSummary {
@@ -48,7 +53,10 @@ describe("room list", () => {
 
 describe("small pure helpers", () => {
   it("splits the agency label from a Tchap display name", () => {
-    expect(splitAgency("Alice Martin [Min. A]")).toEqual({ name: "Alice Martin", agency: "Min. A" });
+    expect(splitAgency("Alice Martin [Min. A]")).toEqual({
+      name: "Alice Martin",
+      agency: "Min. A",
+    });
     expect(splitAgency("", "@x:y")).toEqual({ name: "@x:y", agency: null });
   });
   it("tells e-mail addresses from Matrix IDs", () => {
@@ -64,7 +72,9 @@ describe("small pure helpers", () => {
   });
   it("sends markdown as formatted_body and keeps typed HTML as text", () => {
     expect(markdownToContent("hello")).toEqual({ msgtype: "m.text", body: "hello" });
-    expect(markdownToContent("**gras**")).toMatchObject({ formatted_body: "<strong>gras</strong>" });
+    expect(markdownToContent("**gras**")).toMatchObject({
+      formatted_body: "<strong>gras</strong>",
+    });
     const typed = markdownToContent("a <img src=x onerror=alert(1)> b");
     expect(typed.formatted_body ?? "").not.toContain("<img");
   });

@@ -58,7 +58,12 @@ describe("timeline model", () => {
       ev({ type: "m.reaction", content: { "m.relates_to": rel } }),
       ev({ type: "m.reaction", content: { "m.relates_to": rel } }),
       ev({ type: "m.reaction", sender: ME, content: { "m.relates_to": rel } }),
-      ev({ type: "m.reaction", sender: ME, redacted: true, content: { "m.relates_to": { ...rel, key: "🎉" } } }),
+      ev({
+        type: "m.reaction",
+        sender: ME,
+        redacted: true,
+        content: { "m.relates_to": { ...rel, key: "🎉" } },
+      }),
     ];
     const [m] = messages(buildTimeline({ events, myUserId: ME }));
     expect(m!.reactions).toEqual([
@@ -67,9 +72,18 @@ describe("timeline model", () => {
   });
 
   it("inserts a date separator when the day changes", () => {
-    const day1 = ev({ ts: new Date(2026, 10, 25, 23, 59).getTime(), content: { msgtype: "m.text", body: "a" } });
-    const day2a = ev({ ts: new Date(2026, 10, 26, 0, 1).getTime(), content: { msgtype: "m.text", body: "b" } });
-    const day2b = ev({ ts: new Date(2026, 10, 26, 9, 0).getTime(), content: { msgtype: "m.text", body: "c" } });
+    const day1 = ev({
+      ts: new Date(2026, 10, 25, 23, 59).getTime(),
+      content: { msgtype: "m.text", body: "a" },
+    });
+    const day2a = ev({
+      ts: new Date(2026, 10, 26, 0, 1).getTime(),
+      content: { msgtype: "m.text", body: "b" },
+    });
+    const day2b = ev({
+      ts: new Date(2026, 10, 26, 9, 0).getTime(),
+      content: { msgtype: "m.text", body: "c" },
+    });
     const kinds = buildTimeline({ events: [day1, day2a, day2b], myUserId: ME }).map((i) => i.kind);
     expect(kinds).toEqual(["day", "message", "day", "message", "message"]);
   });
@@ -89,10 +103,16 @@ describe("timeline model", () => {
     });
     const gone = ev({ redacted: true, content: {} });
     const utd = ev({ type: "m.room.encrypted", undecryptable: true, content: {} });
-    const [q, r, g, u] = messages(buildTimeline({ events: [first, reply, gone, utd], myUserId: ME }));
+    const [q, r, g, u] = messages(
+      buildTimeline({ events: [first, reply, gone, utd], myUserId: ME }),
+    );
     expect(q!.body).toBe("question");
     expect(r).toMatchObject({ body: "answer", html: "answer", status: "failed", mine: true });
-    expect(r!.replyTo).toEqual({ id: first.id, senderName: "Other Person [Min. B]", body: "question" });
+    expect(r!.replyTo).toEqual({
+      id: first.id,
+      senderName: "Other Person [Min. B]",
+      body: "question",
+    });
     expect(g).toMatchObject({ redacted: true, body: "" });
     expect(u!.undecryptable).toBe(true);
   });
@@ -104,7 +124,10 @@ describe("timeline model", () => {
       buildTimeline({
         events: [a, b],
         myUserId: ME,
-        readUpTo: new Map([[OTHER, b.id], [ME, b.id]]),
+        readUpTo: new Map([
+          [OTHER, b.id],
+          [ME, b.id],
+        ]),
         nameOf: () => "Other",
       }),
     );
