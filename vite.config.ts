@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { elementCallPlugin } from "./widgets/vite-plugin.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -17,6 +18,8 @@ export default defineConfig({
   root: path.join(root, "web"),
   base: "./",
   publicDir: path.join(root, "web/public"),
+  // Element Call (AGPL-3.0) served at /widgets/element-call/ and copied into the build.
+  plugins: [elementCallPlugin()],
   build: {
     outDir: path.join(root, "dist/web"),
     emptyOutDir: true,

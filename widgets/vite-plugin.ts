@@ -24,10 +24,15 @@ interface ResolvedConfigLike {
 export interface ElementCallPluginOptions {
   /** RTC authorization service and SFU URLs the call may connect to (for the CSP). */
   rtcUrls?: () => string[];
+  /** Client API URLs of our users' homeservers (for the CSP). */
+  homeserverUrls?: () => string[];
 }
 
 export function elementCallPlugin(o: ElementCallPluginOptions = {}) {
-  const handler = createElementCallHandler({ rtcUrls: o.rtcUrls ?? (() => []) });
+  const handler = createElementCallHandler({
+    rtcUrls: o.rtcUrls ?? (() => []),
+    homeserverUrls: o.homeserverUrls ?? (() => []),
+  });
   const mount = (server: ServerLike) => {
     server.middlewares.use((req, res, next) => {
       handler(req, res).then(

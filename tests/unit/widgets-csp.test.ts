@@ -27,7 +27,7 @@ describe("Element Call CSP", () => {
     ]);
   });
 
-  it("allows wasm, blob workers and only the RTC services given", () => {
+  it("allows wasm, blob workers, the homeservers and only the RTC services given", () => {
     const d = elementCallCspDirectives({
       indexHtml: html,
       rtcUrls: [
@@ -35,6 +35,7 @@ describe("Element Call CSP", () => {
         "ws://127.0.0.1:19089",
         "https://rtc.ministere-a.gouv.fr/livekit/jwt",
       ],
+      homeserverUrls: ["https://matrix.ministere-a.gouv.fr/", "https://matrix.ministere-a.gouv.fr"],
     });
     expect(d["default-src"]).toEqual(["'none'"]);
     expect(d["script-src"]).toContain("'wasm-unsafe-eval'");
@@ -44,6 +45,7 @@ describe("Element Call CSP", () => {
     expect(d["frame-ancestors"]).toEqual(["'self'"]);
     expect(d["connect-src"]).toEqual([
       "'self'",
+      "https://matrix.ministere-a.gouv.fr",
       "http://127.0.0.1:19088",
       "ws://127.0.0.1:19088",
       "http://127.0.0.1:19089",

@@ -8,6 +8,8 @@ const INPUTS = [
   "web/src",
   "web/public",
   "vite.config.ts",
+  "widgets/src",
+  "widgets/vite-plugin.ts",
   "package-lock.json",
   "homeserver-config/src/policy",
   "homeserver-config/src/directory/user-id.ts",

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Content-Security-Policy: scripts only from here (+ wasm), connections to the homeservers. */
-function csp(connect: string[]): string {
+function csp(connect: string[], frames: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -24,6 +24,8 @@ function csp(connect: string[]): string {
     "img-src 'self' blob: data:",
     "media-src 'self' blob:",
     `connect-src 'self' ${connect.join(" ")}`,
+    // Our Element Call is same-origin; listed third-party widget origins may be framed too.
+    `frame-src 'self' ${frames.join(" ")}`.trim(),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -41,11 +43,17 @@ export async function serveWeb(
   config: RuntimeConfig,
   port: number,
   connectSources: string[],
+  /** Element Call (widgets/): answers its own paths with its own CSP; frame sources for widgets. */
+  calls?: {
+    handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+    frameSources: string[];
+  },
 ): Promise<WebServer> {
   const configJson = JSON.stringify(config);
-  const policy = csp(connectSources);
+  const policy = csp(connectSources, calls?.frameSources);
   const server = http.createServer((req, res) => {
     void (async () => {
+      if (calls && (await calls.handler(req, res))) return;
       const url = new URL(req.url ?? "/", "http://x");
       if (url.pathname === "/config.json") {
         res.writeHead(200, { "Content-Type": TYPES[".json"]!, "Cache-Control": "no-store" });

@@ -1,6 +1,7 @@
 import { servicePort } from "../../homeserver-config/src/local/instance.ts";
 import type { StackService } from "../../homeserver-config/src/stack/service.ts";
 import type { RuntimeConfig } from "../src/core/runtime-config.ts";
+import { createElementCallHandler } from "../../widgets/src/serve/element-call-files.ts";
 import { ensureWebBuild } from "./build.ts";
 import { serveWeb } from "./static-server.ts";
 
@@ -23,10 +24,24 @@ export function webService(): StackService {
         ),
         defaultLanguage: "fr",
       };
-      const server = await serveWeb(dir, config, servicePort(ctx.instance, "web"), [
-        directoryUrl,
-        ...ctx.stack.homeservers.map((h) => h.clientUrl),
-      ]);
+      const homeserverUrls = ctx.stack.homeservers.map((h) => h.clientUrl);
+      const rtcUrls = [ctx.stack.services.rtcAuth?.url, ctx.stack.services.sfu?.url].filter(
+        (u): u is string => !!u,
+      );
+      const server = await serveWeb(
+        dir,
+        config,
+        servicePort(ctx.instance, "web"),
+        [directoryUrl, ...homeserverUrls],
+        {
+          handler: createElementCallHandler({
+            rtcUrls: () => rtcUrls,
+            homeserverUrls: () => homeserverUrls,
+          }),
+          // Local stack only: room widgets served from any loopback port (tests' widget pages).
+          frameSources: ["http://127.0.0.1:*"],
+        },
+      );
       return { urls: { web: server.url }, stop: () => server.close() };
     },
   };

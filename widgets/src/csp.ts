@@ -56,11 +56,35 @@ export function rtcConnectSources(urls: string[]): string[] {
   return [...out];
 }
 
+function httpOrigins(urls: string[]): string[] {
+  return [
+    ...new Set(
+      urls.map((raw) => {
+        let u: URL;
+        try {
+          u = new URL(raw);
+        } catch {
+          throw new CspConfigError(`Homeserver URL "${raw}" is not an absolute URL`);
+        }
+        if (u.protocol !== "http:" && u.protocol !== "https:") {
+          throw new CspConfigError(`Homeserver URL "${raw}" must be http(s)`);
+        }
+        return u.origin;
+      }),
+    ),
+  ];
+}
+
 export interface ElementCallCspOptions {
   /** Element Call's index.html, to allow exactly its inline scripts. */
   indexHtml: string;
   /** RTC authorization service and SFU URLs of every agency a call may involve. */
   rtcUrls: string[];
+  /**
+   * Client API URLs of the homeservers our users are on: Element Call's embedded
+   * matrix-js-sdk reads `/_matrix/client/versions` from `baseUrl` itself (no token).
+   */
+  homeserverUrls: string[];
 }
 
 export function elementCallCspDirectives(o: ElementCallCspOptions): CspDirectives {
@@ -69,7 +93,7 @@ export function elementCallCspDirectives(o: ElementCallCspOptions): CspDirective
     "script-src": ["'self'", "'wasm-unsafe-eval'", ...inlineScriptHashes(o.indexHtml)],
     // LiveKit's E2EE worker is created from a blob: URL.
     "worker-src": ["'self'", "blob:"],
-    "connect-src": ["'self'", ...rtcConnectSources(o.rtcUrls)],
+    "connect-src": ["'self'", ...httpOrigins(o.homeserverUrls), ...rtcConnectSources(o.rtcUrls)],
     // Element Call's components set inline styles (Compound, react-spring).
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],

@@ -58,7 +58,7 @@ export default function ChatRoot(props: {
     <SessionContext.Provider value={vm.session}>
       <LoggedOutWatcher vm={vm} onLoggedOut={onLoggedOut} />
       <ChatScreen vm={vm} onLogout={() => void vm.logout().then(() => onLoggedOut(false))} />
-      <CallDock />
+      <CallDock onOpenRoom={(roomId) => vm.select(roomId)} />
     </SessionContext.Provider>
   );
 }

@@ -56,6 +56,8 @@ export async function copyElementCall(outDir: string): Promise<string> {
 export interface ElementCallHandlerOptions {
   /** RTC authorization service and SFU URLs Element Call may connect to (read per request). */
   rtcUrls: () => string[];
+  /** Client API URLs of our users' homeservers (read per request). */
+  homeserverUrls: () => string[];
   /** Where Element Call is mounted; default `/widgets/element-call/`. */
   pathPrefix?: string;
   /** Element Call's files; default the installed package's dist. */
@@ -93,7 +95,11 @@ export function createElementCallHandler(o: ElementCallHandlerOptions): NodeHand
     }
     indexHtml ??= readFile(path.join(dist, "index.html"), "utf8");
     const csp = serializeCsp(
-      elementCallCspDirectives({ indexHtml: await indexHtml, rtcUrls: o.rtcUrls() }),
+      elementCallCspDirectives({
+        indexHtml: await indexHtml,
+        rtcUrls: o.rtcUrls(),
+        homeserverUrls: o.homeserverUrls(),
+      }),
     );
     const ext = path.extname(file);
     const hashedAsset = rel.startsWith("assets/");

@@ -48,9 +48,9 @@ function bundlePage(): Promise<string> {
 }
 
 function cryptoWasmPath(): string {
-  const req = createRequire(import.meta.url);
-  const pkg = req.resolve("@matrix-org/matrix-sdk-crypto-wasm/package.json");
-  return path.join(path.dirname(pkg), "pkg", "matrix_sdk_crypto_wasm_bg.wasm");
+  // The package exports no package.json; its Node entry sits at the package root.
+  const entry = createRequire(import.meta.url).resolve("@matrix-org/matrix-sdk-crypto-wasm");
+  return path.join(path.dirname(entry), "pkg", "matrix_sdk_crypto_wasm_bg.wasm");
 }
 
 export interface HarnessOptions {
@@ -65,7 +65,11 @@ export async function startHarnessServer(o: HarnessOptions): Promise<HarnessServ
   const rtcUrls = stackRtcUrls(o.stack);
   const js = await bundlePage();
   const wasm = await readFile(cryptoWasmPath());
-  const elementCall = createElementCallHandler({ rtcUrls: () => rtcUrls });
+  const homeserverUrls = o.stack.homeservers.map((h) => h.clientUrl);
+  const elementCall = createElementCallHandler({
+    rtcUrls: () => rtcUrls,
+    homeserverUrls: () => homeserverUrls,
+  });
   const hostCsp = serializeCsp(
     mergeCsp(
       {
