@@ -141,6 +141,7 @@ export class Participant {
   }
 
   async onPublisherOffer(offer: SessionDescription): Promise<void> {
+    await handshakeSettled(this.publisher);
     const sections = parseMediaSections(offer.sdp);
     for (const [mid, track] of this.tracksByMid) {
       const section = sections.find((s) => s.mid === mid);
@@ -240,6 +241,7 @@ export class Participant {
     }
     this.subscriberBusy = true;
     this.subscriberDirty = false;
+    await handshakeSettled(this.subscriber);
     const offer = await this.subscriber.createOffer();
     await this.subscriber.setLocalDescription(offer);
     const sdp = announcedSdp(this.config, this.subscriber.localDescription?.sdp ?? offer.sdp);
@@ -310,4 +312,20 @@ export class Participant {
     this.sink = undefined;
     await Promise.allSettled([this.publisher.close(), this.subscriber.close()]);
   }
+}
+
+/**
+ * werift restarts ICE and DTLS when a renegotiation completes while the DTLS handshake is
+ * still running, and the peer connection then fails ("state must be new"). Negotiate again
+ * only once the handshake is over.
+ */
+function handshakeSettled(pc: RTCPeerConnection): Promise<void> {
+  if (pc.connectionState !== "connecting") return Promise.resolve();
+  return new Promise((resolve) => {
+    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
+      if (state === "connecting") return;
+      unSubscribe();
+      resolve();
+    });
+  });
 }
