@@ -186,17 +186,21 @@ export class MeetingBot {
     if (event.type !== "m.room.message" || typeof body !== "string") return;
     if (event.content.msgtype !== "m.text") return;
     const command = parseCommand(body, this.now(), this.timeZone);
-    if (!command) return;
+    if (!command || this.state.handled?.includes(event.event_id)) return;
     this.log(`meeting bot: ${command.kind} from ${event.sender} in ${roomId}`);
-    const reply = await this.answer(command, event.sender);
+    const reply = await this.answer(command, event.sender, event.event_id);
     await this.notice(roomId, reply, event.event_id);
   }
 
-  private async answer(command: MeetingCommand, requester: string): Promise<string> {
+  private async answer(
+    command: MeetingCommand,
+    requester: string,
+    eventId: string,
+  ): Promise<string> {
     if (command.kind === "help") return helpText(command.lang);
     if (command.kind === "invalid") return problemText(command.lang, command.problem);
     try {
-      return await this.createMeeting(command, requester);
+      return await this.createMeeting(command, requester, eventId);
     } catch (e) {
       return failedText(command.lang, (e as Error).message);
     }
@@ -205,6 +209,7 @@ export class MeetingBot {
   private async createMeeting(
     c: Extract<MeetingCommand, { kind: "meeting" }>,
     requester: string,
+    eventId: string,
   ): Promise<string> {
     const people: string[] = [];
     const unknown: { ref: string; reason: string }[] = [];
@@ -250,18 +255,18 @@ export class MeetingBot {
         body: { user_id: u },
       });
     }
-    if (c.at) {
-      const reminder: Reminder = {
-        id: `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-        roomId: room_id,
-        title: c.title,
-        at: c.at.toISOString(),
-        lang: c.lang,
-      };
-      this.state.reminders.push(reminder);
-      await this.o.store.save(this.state);
-      this.schedule(reminder);
-    }
+    // Saved at once, with the reminder: from here on a restart neither loses nor repeats it.
+    this.state.handled = [eventId, ...(this.state.handled ?? [])].slice(0, 200);
+    const reminder: Reminder | undefined = c.at && {
+      id: `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      roomId: room_id,
+      title: c.title,
+      at: c.at.toISOString(),
+      lang: c.lang,
+    };
+    if (reminder) this.state.reminders.push(reminder);
+    await this.o.store.save(this.state);
+    if (reminder) this.schedule(reminder);
     const server = this.o.api.serverName;
     this.log(`meeting bot: created ${room_id} "${c.title}" for ${requester}`);
     return createdText(c.lang, {

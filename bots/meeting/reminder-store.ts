@@ -17,6 +17,11 @@ export interface BotState {
   /** Where the bot's /sync stopped: a restart neither misses nor repeats commands. */
   since?: string;
   reminders: Reminder[];
+  /**
+   * Commands already acted on (latest first, bounded): a crash before `since` is saved
+   * replays the last sync, and a meeting must not be created twice.
+   */
+  handled?: string[];
 }
 
 /** What the bot must not lose across a restart. */

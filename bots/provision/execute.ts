@@ -56,10 +56,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     try {
       await fn();
       result.done++;
-      await audit(ctx, agent, action, roomId, undefined);
+      await audit(ctx, agent, action, roomId ?? roomIds.get(action.room), undefined);
     } catch (e) {
       result.failed.push({ action, error: (e as Error).message });
-      await audit(ctx, agent, action, roomId, e);
+      await audit(ctx, agent, action, roomId ?? roomIds.get(action.room), e);
       throw e;
     } finally {
       ctx.onProgress?.(++finished, total, action);

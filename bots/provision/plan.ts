@@ -210,15 +210,14 @@ function planRoom(
     actions.push(...stateChanges(input, room, primary, problems));
   }
 
-  // Membership: each user's membership as their own homeserver sees it when this run holds
-  // that view (it issued their invite), else as the owner's homeserver sees it.
+  // Membership: the newest membership event any of this run's homeservers has seen, so an
+  // invitation just sent by one agency, or a kick by the owner, counts before it has reached
+  // every homeserver of the room.
   const membershipOf = (userId: string): Membership | undefined => {
     if (!f) return undefined;
     const hs = homeserverOfUser(env, userId);
-    const own = hs ? f.views.get(hs) : undefined;
-    if (own) return memberships(own).get(userId);
     if (hs && f.invited.has(hs) && userId === provisionerOf(env, hs)) return "invite";
-    return primary ? memberships(primary).get(userId) : undefined;
+    return latestMembership([...f.views.values()], userId);
   };
   const present = (m: Membership | undefined) => m === "join" || m === "invite";
 
@@ -290,6 +289,17 @@ function planRoom(
 
   if (room.kind === "space") actions.push(...spaceChildChanges(input, room, primary, roomIds));
   return { room, roomId: f?.roomId, actions };
+}
+
+function latestMembership(views: RoomView[], userId: string): Membership | undefined {
+  let best: { m: Membership; ts: number } | undefined;
+  for (const v of views) {
+    const e = v.state.get(`m.room.member\u0000${userId}`);
+    if (!e) continue;
+    const ts = e.origin_server_ts ?? 0;
+    if (!best || ts > best.ts) best = { m: (e.content.membership as Membership) ?? "leave", ts };
+  }
+  return best?.m;
 }
 
 function stateChanges(
