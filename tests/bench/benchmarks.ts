@@ -2,6 +2,14 @@ import { tokenLatency } from "../../rtc/auth/bench/token-latency.ts";
 import { federationLatency } from "./federation-latency.ts";
 import type { Benchmark } from "./harness.ts";
 import { sfuJoinTime } from "./sfu-join.ts";
+import { webBundleSize } from "../../web/bench/bundle-benchmark.ts";
+import { webMessageLatency } from "../../web/bench/message-latency.ts";
 
 /** Every benchmark `npm run bench` runs against the bench stack, in order. */
-export const benchmarks: Benchmark[] = [federationLatency, tokenLatency, sfuJoinTime];
+export const benchmarks: Benchmark[] = [
+  federationLatency,
+  tokenLatency,
+  sfuJoinTime,
+  webBundleSize,
+  webMessageLatency,
+];
