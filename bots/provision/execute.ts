@@ -118,7 +118,7 @@ async function executeRoom(
         // Members of the owner's homeserver ride along in createRoom; provisioners of other
         // agencies get an invitation carrying the marker instead, so they know the room.
         const along = ownerInvites.filter((i) => i.kind === "invite" && !i.marker && !i.unban);
-        const inCreate = along.slice(0, createRoomLimit);
+        let inCreate = along.slice(0, createRoomLimit);
         const children = spaceChildren.flatMap((c) => {
           const id =
             c.kind === "space-child" ? (c.childRoomId ?? roomIds.get(c.childKey)) : undefined;
@@ -127,13 +127,17 @@ async function executeRoom(
             : [];
         });
         await run(a, undefined, async () => {
-          const id = await createRoom(
-            ctx,
-            owner,
-            rp,
-            inCreate.map((i) => (i as { userId: string }).userId),
-            children,
-          );
+          const userIds = (list: Action[]) => list.map((i) => (i as { userId: string }).userId);
+          let id: string;
+          try {
+            id = await createRoom(ctx, owner, rp, userIds(inCreate), children);
+          } catch (e) {
+            // A homeserver whose per-room invite burst is below the list refuses it whole
+            // (400, not 429): create the room alone and invite one by one, rate limited.
+            if (!(e instanceof MatrixHttpError && /invite so many/i.test(e.message))) throw e;
+            inCreate = [];
+            id = await createRoom(ctx, owner, rp, [], children);
+          }
           roomIds.set(room.key, id);
           result.created.set(room.key, id);
         });

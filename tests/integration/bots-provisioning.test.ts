@@ -112,25 +112,37 @@ ${agents.map((e) => `      - ${e}`).join("\n")}
     const { room_id: roomId } = await alice.request<{ room_id: string }>(
       `/_matrix/client/v3/directory/room/${enc(alias)}`,
     );
-    // Each agency's users were invited by their own agency's provisioner.
-    const chloe = await TestClient.demo(stack, "ministere-b", 0);
-    await chloe.join(roomId, [server("ministere-a")]);
-    await alice.join(roomId);
-    const inviteOf = async (userId: string) =>
-      alice.request<{ membership: string }>(
-        `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.member/${enc(userId)}`,
-      );
-    const members = await alice.request<{ chunk: { state_key: string; sender: string }[] }>(
-      `/_matrix/client/v3/rooms/${enc(roomId)}/members?membership=invite`,
-    );
+    // Each agency's users were invited by their own agency's provisioner (B's invitations
+    // reach A's homeserver over federation a moment later: wait for them).
     const agentIds = agents.map(
       (e) =>
         `@${e.replace("@", "-")}:${server(e.includes("ministere-a") ? "ministere-a" : "ministere-b")}`,
     );
-    expect(members.chunk.map((m) => m.state_key).sort()).toEqual(agentIds.sort());
-    for (const m of members.chunk) {
+    const chloe = await TestClient.demo(stack, "ministere-b", 0);
+    const provA = (await stackTarget(stack, projectRoot)).agents.get("ministere-a")!.api;
+    const expected = [...agentIds, alice.userId, chloe.userId].sort();
+    let invited: { state_key: string; sender: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      invited = (
+        await provA.call<{ chunk: { state_key: string; sender: string }[] }>(
+          "GET",
+          `/_matrix/client/v3/rooms/${enc(roomId)}/members`,
+          { query: { membership: "invite" } },
+        )
+      ).chunk;
+      if (invited.length >= expected.length) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(invited.map((m) => m.state_key).sort()).toEqual(expected);
+    for (const m of invited) {
       expect(m.sender).toBe(`@provisioner:${m.state_key.split(":")[1]}`);
     }
+    await chloe.join(roomId, [server("ministere-a")]);
+    await alice.join(roomId);
+    const inviteOf = async (userId: string) =>
+      chloe.request<{ membership: string }>(
+        `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.member/${enc(userId)}`,
+      );
     expect((await inviteOf(chloe.userId)).membership).toBe("join");
 
     const name = await roomState<{ name: string }>(alice, roomId, "m.room.name");
