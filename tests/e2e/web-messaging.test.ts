@@ -142,9 +142,12 @@ describe("web client across agencies", () => {
     await p.getByRole("button", { name: "Rechercher" }).click();
     await p.getByRole("button", { name: "Écrire Alice Martin" }).click();
     await p.locator(".room-header .e2e").waitFor({ timeout: 30_000 });
+    // Other test files may already have left DMs between these two demo users: follow this one.
+    const dmId = await p.locator("button.room-row[aria-current=true]").getAttribute("data-room-id");
+    expect(dmId).toMatch(/^!/);
     await send(p, "Un mot en privé");
 
-    const invite = alice.page.locator("li.invite", { hasText: "Chloé Bernard" });
+    const invite = alice.page.locator(`li.invite[data-room-id="${dmId}"]`);
     await invite.waitFor({ timeout: 60_000 });
     expect(await invite.locator(".agency").textContent()).toBe("Min. B");
     await invite.getByRole("button", { name: "Accepter" }).click();
@@ -153,7 +156,8 @@ describe("web client across agencies", () => {
     await message(p, "Reçu en privé").waitFor({ timeout: 30_000 });
     await expectNoUnableToDecrypt(alice.page);
     await expectNoUnableToDecrypt(p);
-    const dmRow = alice.page.locator("button.room-row", { hasText: "Chloé Bernard" });
+    const dmRow = alice.page.locator(`button.room-row[data-room-id="${dmId}"]`);
+    expect(await dmRow.locator(".room-name").textContent()).toBe("Chloé Bernard");
     expect(await dmRow.locator(".agency").textContent()).toBe("Min. B");
   });
 
