@@ -15,6 +15,11 @@ const needs = [
       ),
   },
   { pkg: "openssl", present: () => existsSync("/usr/bin/openssl") },
+  // Without it headless Chromium draws reactions and emoji as empty boxes in screenshots.
+  {
+    pkg: "fonts-noto-color-emoji",
+    present: () => existsSync("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+  },
 ];
 
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
