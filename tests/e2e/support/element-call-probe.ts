@@ -89,3 +89,35 @@ export async function playingRemoteVideos(frame: Frame): Promise<number> {
       ).length,
   );
 }
+
+/**
+ * How Element Call's media is end-to-end encrypted: senders and receivers with an encoded
+ * transform (RTCRtpScriptTransform) or peer connections in encoded-insertable-streams mode.
+ */
+export async function e2eeMediaTransforms(
+  frame: Frame,
+): Promise<{
+  transformedSenders: number;
+  transformedReceivers: number;
+  insertableStreamsPcs: number;
+}> {
+  return frame.evaluate(() => {
+    const pcs = (window as unknown as { __rtcProbe?: RTCPeerConnection[] }).__rtcProbe ?? [];
+    let transformedSenders = 0;
+    let transformedReceivers = 0;
+    let insertableStreamsPcs = 0;
+    for (const pc of pcs) {
+      if (pc.connectionState === "closed") continue;
+      const config = pc.getConfiguration() as RTCConfiguration & {
+        encodedInsertableStreams?: boolean;
+      };
+      if (config.encodedInsertableStreams) insertableStreamsPcs++;
+      for (const s of pc.getSenders())
+        if (s.track && (s as RTCRtpSender & { transform?: unknown }).transform)
+          transformedSenders++;
+      for (const r of pc.getReceivers())
+        if ((r as RTCRtpReceiver & { transform?: unknown }).transform) transformedReceivers++;
+    }
+    return { transformedSenders, transformedReceivers, insertableStreamsPcs };
+  });
+}

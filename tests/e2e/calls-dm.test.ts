@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import {
+  dockedCall,
+  loginAndOpen,
+  redactedErrors,
+  roomBetween,
+  startVideoCall,
+  waitForRemoteVideo,
+} from "./support/calls.ts";
+import { installRtcProbe } from "./support/element-call-probe.ts";
+import { account, loginAndWait, openClient, type WebUser } from "./support/web-client.ts";
+
+/**
+ * A call in a DM rings the other person (MSC4075 notification sent by Element Call), who can
+ * accept — both then see each other — or decline, which stops the ring on both sides.
+ */
+const stack = inject("stack");
+let alice: WebUser; // ministere-a, calls
+let chloe: WebUser; // ministere-b, is called
+let roomId: string;
+
+const ring = (page: Page) => page.getByRole("alertdialog", { name: /^Appel vidéo de / });
+
+describe("DM calls ring", () => {
+  beforeAll(async () => {
+    const a = account(stack, "ministere-a", 0);
+    const c = account(stack, "ministere-b", 1);
+    roomId = (await roomBetween(stack, a, c, "direct", "dm")).roomId;
+    [alice, chloe] = await Promise.all([openClient(stack, a), openClient(stack, c)]);
+    // The callee has no room open: the ring must reach her wherever she is.
+    await installRtcProbe(chloe.browser.context);
+    await Promise.all([loginAndOpen(alice, roomId), loginAndWait(chloe)]);
+  });
+  afterAll(async () => {
+    for (const u of [alice, chloe]) {
+      if (u?.errors.length) console.log(`${u.account.email} errors:`, redactedErrors(u));
+      await u?.close();
+    }
+  });
+
+  it("rings the other person, who accepts: both see each other", async () => {
+    await startVideoCall(alice.page);
+    const r = ring(chloe.page);
+    await r.waitFor({ timeout: 60_000 });
+    expect(await r.getAttribute("aria-label")).toContain(alice.account.displayName);
+    await r.getByRole("button", { name: "Accepter" }).click();
+    await expect.poll(() => ring(chloe.page).count()).toBe(0);
+    // Accepting opens the DM, where the call docks.
+    await dockedCall(chloe.page).waitFor({ timeout: 30_000 });
+    await Promise.all([waitForRemoteVideo(alice.page), waitForRemoteVideo(chloe.page)]);
+    // Hang up: in a DM, Element Call leaves when the other person has left.
+    await dockedCall(chloe.page).getByRole("button", { name: "Raccrocher" }).click();
+    await dockedCall(alice.page).waitFor({ state: "detached", timeout: 60_000 });
+  });
+
+  it("a declined ring stops on both sides", async () => {
+    await startVideoCall(alice.page);
+    await dockedCall(alice.page).waitFor({ timeout: 30_000 });
+    const r = ring(chloe.page);
+    await r.waitFor({ timeout: 60_000 });
+    await r.getByRole("button", { name: "Refuser" }).click();
+    await expect.poll(() => ring(chloe.page).count()).toBe(0);
+    // The caller's Element Call sees the decline and leaves the call by itself.
+    await dockedCall(alice.page).waitFor({ state: "detached", timeout: 60_000 });
+    expect(await dockedCall(chloe.page).count()).toBe(0);
+  });
+});
