@@ -20,7 +20,7 @@ import {
 import { RTC_NOTIFICATION_EVENT } from "../element-call/capabilities.ts";
 import { callIntent, type CallIntent, type CallMedia } from "../element-call/widget-url.ts";
 import { CallWidgetHost, type CallHostState } from "../host/call-widget-host.ts";
-import { MatrixClientAdapter } from "../host/matrix-client-adapter.ts";
+import { awaitingCleartext, MatrixClientAdapter } from "../host/matrix-client-adapter.ts";
 import { Store } from "../util/store.ts";
 import { declines, ringFromNotification, type NotificationEventLike, type Ring } from "./ring.ts";
 
@@ -167,10 +167,11 @@ export class CallController {
     const client = this.o.client;
     const me = client.getSafeUserId();
     const consider = (ev: MatrixEvent) => {
-      if (ev.isBeingDecrypted() || ev.isDecryptionFailure()) {
+      if (awaitingCleartext(ev)) {
         this.pendingDecrypt.add(ev);
         return;
       }
+      if (ev.isDecryptionFailure()) return;
       const raw = ev.getEffectiveEvent() as unknown as NotificationEventLike;
       if (raw.type === RTC_NOTIFICATION_EVENT) {
         // Notifications older than this session are history, not rings.

@@ -28,6 +28,17 @@ function raw(ev: MatrixEvent): IRoomEvent {
   return ev.getEffectiveEvent() as unknown as IRoomEvent;
 }
 
+/**
+ * An encrypted event whose cleartext is not known yet. Timeline events arrive before the
+ * crypto has even started on them, so "being decrypted" alone is not enough.
+ */
+export function awaitingCleartext(ev: MatrixEvent): boolean {
+  return (
+    ev.isBeingDecrypted() ||
+    (ev.isEncrypted() && ev.getClearContent() === null && !ev.isDecryptionFailure())
+  );
+}
+
 /** matrix-js-sdk's typed maps list known event types only; widgets send arbitrary ones. */
 type AnyStateType = Parameters<MatrixClient["sendStateEvent"]>[1];
 type AnyEventType = Parameters<MatrixClient["_unstable_sendDelayedEvent"]>[3];
@@ -186,11 +197,11 @@ export class MatrixClientAdapter implements WidgetMatrixClient, WidgetEventFeed 
     // Events still being decrypted are fed once their cleartext is known.
     const pending = new WeakSet<MatrixEvent>();
     const feed = (ev: MatrixEvent) => {
-      if (ev.isBeingDecrypted() || ev.isDecryptionFailure()) {
+      if (awaitingCleartext(ev)) {
         pending.add(ev);
         return;
       }
-      listener(raw(ev));
+      if (!ev.isDecryptionFailure()) listener(raw(ev));
     };
     const onTimeline = (
       ev: MatrixEvent,
