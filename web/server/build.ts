@@ -76,8 +76,16 @@ export async function ensureWebBuild(
     throw new Error(`web: incomplete build in ${tmp} (${assets.join(", ")})`);
   }
   await writeFile(path.join(tmp, ".build-stamp"), digest);
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
+  // Several test runs share dist/web: move the old build aside atomically (a concurrent
+  // recursive rm of the same tree fails with ENOTEMPTY), then swap ours in.
+  const old = `${dir}.old-${process.pid}-${Date.now()}`;
+  await rename(dir, old).catch(() => undefined);
+  await rename(tmp, dir).catch(async (e: unknown) => {
+    // Another run swapped its build in first; it is as good as ours if the digest matches.
+    if ((await readFile(stampFile, "utf8").catch(() => "")) !== digest) throw e;
+    await rm(tmp, { recursive: true, force: true });
+  });
+  await rm(old, { recursive: true, force: true });
   log(`web: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { dir, built: true };
 }
