@@ -108,6 +108,15 @@ export async function benchProvisioning(
           `${report.remaining.length} remaining`,
       );
     }
+    const durations = new Map<string, number[]>();
+    for (const r of report.rounds) {
+      for (const [k, v] of r.durations) durations.set(k, [...(durations.get(k) ?? []), ...v]);
+    }
+    for (const [k, v] of durations) {
+      const sorted = [...v].sort((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.floor(sorted.length * q)] ?? 0);
+      log(`  ${k}: ${v.length}× median ${at(0.5)} ms, p90 ${at(0.9)} ms`);
+    }
     return {
       ms,
       stats: totalStats(target.agents),

@@ -6,7 +6,7 @@ import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import {
   MEETING_BOT_LOCALPART,
-  meetingBotApi,
+  meetingBotConnection,
   stackBotHomeserver,
 } from "../meeting/bot-identity.ts";
 import { MeetingBot } from "../meeting/meeting-bot.ts";
@@ -30,11 +30,14 @@ async function main(): Promise<void> {
   });
   const stack = JSON.parse(await readFile(values.stack, "utf8")) as StackDescription;
   const federation = await loadFederation(values.federation);
-  const api = meetingBotApi(stackBotHomeserver(stack, values.homeserver), values.localpart);
+  const connection = meetingBotConnection(
+    stackBotHomeserver(stack, values.homeserver),
+    values.localpart,
+  );
   const stateFile =
     values.state ?? path.join(path.dirname(values.stack), "bots", `${values.localpart}.json`);
   const bot = new MeetingBot({
-    api,
+    connection,
     env: {
       federation,
       serverNames: Object.fromEntries(stack.homeservers.map((h) => [h.id, h.serverName])),

@@ -30,7 +30,7 @@ Options:
   --federation FILE    federation.yaml (default homeserver-config/federation.yaml; with
                        --config, the config names it)
   --audit FILE         audit log (JSON lines; default next to the stack or config)
-  --concurrency N      rooms worked on at once (default 8)
+  --concurrency N      rooms worked on at once (default 16)
   --no-color           plain output`;
 
 async function main(argv: string[]): Promise<number> {
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
         default: path.join(projectRoot, "homeserver-config/federation.yaml"),
       },
       audit: { type: "string" },
-      concurrency: { type: "string", default: "8" },
+      concurrency: { type: "string", default: "16" },
       "no-color": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const report = await applyProvisioning({
     ...ctx,
     audit: new JsonlAuditLog(auditFile),
-    concurrency: Math.max(1, Number(values.concurrency) || 8),
+    concurrency: Math.max(1, Number(values.concurrency) || 16),
     onPlan: (plan, round) => {
       if (round === 1) console.log(renderPlan(plan, spec, useColour));
       bar?.stop();

@@ -1,5 +1,7 @@
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import { HttpMatrixApi } from "../matrix/matrix-api.ts";
+import type { BotConnection } from "./connection.ts";
+import { CryptoConnection } from "./crypto-connection.ts";
 
 export const MEETING_BOT_LOCALPART = "bot.meeting";
 
@@ -30,4 +32,13 @@ export function stackBotHomeserver(stack: StackDescription, id?: string) {
     : stack.homeservers.find((h) => !h.external);
   if (!hs) throw new Error(`no homeserver ${id ?? "(agency)"} in the stack`);
   return { serverName: hs.serverName, clientUrl: hs.clientUrl, asToken: hs.appservice.asToken };
+}
+
+/** The bot as an end-to-end encrypting device: Tchap's private rooms and DMs are encrypted. */
+export function meetingBotConnection(
+  hs: { serverName: string; clientUrl: string; asToken: string },
+  localpart = MEETING_BOT_LOCALPART,
+): BotConnection {
+  const api = meetingBotApi(hs, localpart);
+  return new CryptoConnection({ api, baseUrl: hs.clientUrl, deviceName: "Réunions (bot)" });
 }

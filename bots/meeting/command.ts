@@ -114,9 +114,9 @@ export function parseCommand(
   return { kind: "meeting", lang, title: title.join(" "), participants: unique(participants), at };
 }
 
-/** "at" inside a title ("Point at the office") is a word unless a date follows it. */
+/** "at" inside a title ("Point at the office") is a word unless a time (a digit) follows. */
 function startsWithDate(next: string | undefined): boolean {
-  return next !== undefined && /^\d{4}-\d{2}-\d{2}/.test(next);
+  return next !== undefined && /^\d/.test(next);
 }
 
 function unique(xs: string[]): string[] {

@@ -14,14 +14,11 @@ export interface Reminder {
 
 export interface BotState {
   version: 1;
-  /** Where the bot's /sync stopped: a restart neither misses nor repeats commands. */
-  since?: string;
   reminders: Reminder[];
-  /**
-   * Commands already acted on (latest first, bounded): a crash before `since` is saved
-   * replays the last sync, and a meeting must not be created twice.
-   */
+  /** Commands already acted on (latest first, bounded): a meeting is never created twice. */
   handled?: string[];
+  /** The bot's current device (crypto connection), logged out when the next one starts. */
+  device?: { deviceId: string; accessToken: string };
 }
 
 /** What the bot must not lose across a restart. */

@@ -36,6 +36,8 @@ export interface ExecuteResult {
   skipped: number;
   /** Room ids created in this run, by key. */
   created: Map<string, string>;
+  /** How long each kind of change took (ms), for benchmarks and slow-server diagnosis. */
+  durations: Map<string, number[]>;
 }
 
 const createRoomLimit = 10; // Synapse refuses createRoom with more invites than this.
@@ -46,15 +48,24 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   const total =
     plan.accounts.filter(mine).length +
     plan.rooms.reduce((n, r) => n + r.actions.filter(mine).length, 0);
-  const result: ExecuteResult = { done: 0, failed: [], skipped: 0, created: new Map() };
+  const result: ExecuteResult = {
+    done: 0,
+    failed: [],
+    skipped: 0,
+    created: new Map(),
+    durations: new Map(),
+  };
   const roomIds = new Map<string, string>();
   for (const r of plan.rooms) if (r.roomId) roomIds.set(r.room.key, r.roomId);
 
   let finished = 0;
   const run = async (action: Action, roomId: string | undefined, fn: () => Promise<void>) => {
     const agent = ctx.agents.get(action.actor)!;
+    const t0 = performance.now();
     try {
       await fn();
+      const kind = actionLabel(action);
+      result.durations.set(kind, [...(result.durations.get(kind) ?? []), performance.now() - t0]);
       result.done++;
       await audit(ctx, agent, action, roomId ?? roomIds.get(action.room), undefined);
     } catch (e) {
@@ -82,7 +93,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
     plan.rooms.filter((r) => r.room.kind === "space"),
   ];
   for (const wave of waves) {
-    await forEachLimit(wave, ctx.concurrency ?? 8, async (rp) => {
+    await forEachLimit(wave, ctx.concurrency ?? 16, async (rp) => {
       await executeRoom(rp, ctx, roomIds, result, run, skip, mine);
     });
   }

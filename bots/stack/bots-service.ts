@@ -3,7 +3,7 @@ import type { StackService } from "../../homeserver-config/src/stack/service.ts"
 import { targetFromStack } from "../config/target.ts";
 import {
   MEETING_BOT_LOCALPART,
-  meetingBotApi,
+  meetingBotConnection,
   stackBotHomeserver,
 } from "../meeting/bot-identity.ts";
 import { MeetingBot } from "../meeting/meeting-bot.ts";
@@ -46,9 +46,8 @@ export function botsService(specFile = "bots/specs/demo.yaml"): StackService {
         ctx.log(`bots: demo rooms not provisioned: ${(e as Error).message}`);
       }
 
-      const api = meetingBotApi(stackBotHomeserver(ctx.stack), MEETING_BOT_LOCALPART);
       const bot = new MeetingBot({
-        api,
+        connection: meetingBotConnection(stackBotHomeserver(ctx.stack)),
         env: target.env,
         store: new FileBotStateStore(path.join(dir, `${MEETING_BOT_LOCALPART}.json`)),
         displayName: "Réunions (bot)",

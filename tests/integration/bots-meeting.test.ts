@@ -1,9 +1,16 @@
+import type { ICreateRoomOpts } from "matrix-js-sdk";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
 import { stackFilePath } from "../../homeserver-config/src/stack/start-stack.ts";
 import { enc } from "../../bots/matrix/matrix-api.ts";
+import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
+import {
+  cryptoClient,
+  joinWhenInvited,
+  waitForDecrypted,
+} from "../../bots/testing/crypto-client.ts";
 import { exitOf, spawnTsx, tempDir, uniqueId } from "../../bots/testing/harness.ts";
 import { TestClient, type MatrixEvent } from "../support/matrix-test-client.ts";
 
@@ -117,6 +124,42 @@ describe("meeting bot", () => {
     );
   });
 
+  it("reads and answers commands in an encrypted room, encrypting its reply", async () => {
+    const alice = await cryptoClient(stack, "ministere-a", 0);
+    try {
+      // A Tchap private room: encrypted, as every DM and private room is.
+      const { room_id: roomId } = await alice.createRoom(
+        createRoomRequest({
+          type: "private",
+          creatorUserId: alice.getUserId()!,
+          name: "Mon bot",
+          invite: [stackBot],
+        }) as ICreateRoomOpts,
+      );
+      await waitForDecrypted(
+        alice,
+        roomId,
+        (e) =>
+          e.getType() === "m.room.member" &&
+          e.getStateKey() === stackBot &&
+          e.getContent().membership === "join",
+      );
+      await alice.sendTextMessage(
+        roomId,
+        "!meeting Point chiffré with chloe.bernard@ministere-b.gouv.fr",
+      );
+      const reply = await waitForDecrypted(
+        alice,
+        roomId,
+        (e) => e.getSender() === stackBot && /created/.test(String(e.getContent().body)),
+      );
+      expect(reply.isEncrypted()).toBe(true);
+      expect(reply.getContent().msgtype).toBe("m.notice");
+    } finally {
+      alice.stopClient();
+    }
+  });
+
   it("posts a scheduled reminder after being killed and restarted", async () => {
     const dir = await tempDir("meeting-bot");
     const localpart = uniqueId("bot.meeting-restart");
@@ -132,17 +175,36 @@ describe("meeting bot", () => {
     ];
     let log = "";
     const first = spawnTsx(projectRoot, "bots/cli/meeting-bot.ts", args, (c) => (log += c));
+    const alice = await cryptoClient(stack, "ministere-a", 0);
     try {
-      const alice = await TestClient.demo(stack, "ministere-a", 0);
-      const roomId = await roomWithBot(alice, bot);
+      const { room_id: roomId } = await alice.createRoom(
+        createRoomRequest({
+          type: "private",
+          creatorUserId: alice.getUserId()!,
+          name: "Réunions",
+          invite: [bot],
+        }) as ICreateRoomOpts,
+      );
+      await waitForDecrypted(
+        alice,
+        roomId,
+        (e) =>
+          e.getType() === "m.room.member" &&
+          e.getStateKey() === bot &&
+          e.getContent().membership === "join",
+        60_000,
+      );
       const at = new Date(Date.now() + 25_000);
-      await alice.send(
+      await alice.sendTextMessage(
         roomId,
         `!reunion Point d'étape avec david.leroy@ministere-b.gouv.fr à ${at.toISOString()}`,
       );
-      const reply = await alice.waitForEvent(roomId, fromBot(bot, /créée/), 30_000);
-      const meetingId = roomIdIn(reply.content.body)!;
-      expect(reply.content.body).toMatch(/Rappel dans le salon le /);
+      const reply = await waitForDecrypted(alice, roomId, (e) =>
+        /créée/.test(String(e.getContent().body)),
+      );
+      const meetingId = roomIdIn(reply.getContent().body)!;
+      expect(reply.getContent().body).toMatch(/Rappel dans le salon le /);
+      await joinWhenInvited(alice, meetingId);
 
       first.kill("SIGKILL");
       await exitOf(first);
@@ -154,18 +216,20 @@ describe("meeting bot", () => {
       const restartedAt = Date.now();
       const second = spawnTsx(projectRoot, "bots/cli/meeting-bot.ts", args, (c) => (log += c));
       try {
-        const alice2 = await TestClient.demo(stack, "ministere-a", 0);
-        await alice2.waitForInvite(meetingId);
-        await alice2.join(meetingId);
-        const reminder = await alice2.waitForEvent(
+        // Sent encrypted by the restarted bot's new device, decrypted by Alice's client.
+        const reminder = await waitForDecrypted(
+          alice,
           meetingId,
-          fromBot(bot, /Rappel : la réunion « Point d'étape » commence maintenant/),
+          (e) =>
+            e.getSender() === bot &&
+            /Rappel : la réunion « Point d'étape » commence maintenant/.test(
+              String(e.getContent().body),
+            ),
           90_000,
         );
-        expect(reminder.content.msgtype).toBe("m.notice");
-        const ts = (reminder as MatrixEvent & { origin_server_ts: number }).origin_server_ts;
-        expect(ts).toBeGreaterThanOrEqual(restartedAt);
-        expect(ts).toBeGreaterThanOrEqual(at.getTime());
+        expect(reminder.isEncrypted()).toBe(true);
+        expect(reminder.getTs()).toBeGreaterThanOrEqual(restartedAt);
+        expect(reminder.getTs()).toBeGreaterThanOrEqual(at.getTime());
         const after = JSON.parse(await readFile(stateFile, "utf8")) as { reminders: unknown[] };
         expect(after.reminders).toEqual([]);
       } finally {
@@ -176,6 +240,7 @@ describe("meeting bot", () => {
       throw new Error(`${(e as Error).message}\nbot log:\n${log}`);
     } finally {
       first.kill("SIGKILL");
+      alice.stopClient();
     }
   });
 });

@@ -87,6 +87,7 @@ ${agents.map((e) => `      - ${e}`).join("\n")}
     name: Forum B
     owner: ministere-b
     type: forum
+    alias: ${id}-forum
     callReady: false
     members: [${CHLOE}, ${ALICE}]
 `,
@@ -172,10 +173,79 @@ ${agents.map((e) => `      - ${e}`).join("\n")}
     });
     expect(JSON.stringify(lines)).not.toContain(stack.homeservers[0]!.appservice.asToken);
 
+    // The forum is not call-ready: only moderators may start a call there.
+    const { room_id: forumId } = await chloe.request<{ room_id: string }>(
+      `/_matrix/client/v3/directory/room/${enc(`#${id}-forum:${server("ministere-b")}`)}`,
+    );
+    await chloe.join(forumId);
+    const forumPl = await roomState<{ events: Record<string, number> }>(
+      chloe,
+      forumId,
+      "m.room.power_levels",
+    );
+    expect(forumPl.events["org.matrix.msc3401.call.member"]).toBe(50);
+
     expect((await cli("plan", "--spec", specFile)).code).toBe(0);
     const again = await applySpecText(stack, projectRoot, await readFile(specFile, "utf8"));
     expect(again.stats.writes).toBe(0);
     expect(again.audit.entries).toEqual([]);
+  });
+
+  it("works with each agency running alone, with only its own token", async () => {
+    const id = uniqueId("split");
+    const spec = `version: 1
+id: ${id}
+rooms:
+  - key: projet
+    name: Projet commun
+    owner: ministere-a
+    members: [${ALICE}, ${CHLOE}, ${DAVID}]
+`;
+    // Ministry A's provisioner alone: creates the room, invites its own user and B's
+    // provisioner; B's users wait for B's provisioner.
+    const a = await applySpecText(stack, projectRoot, spec, { only: ["ministere-a"] });
+    const roomId = a.report.created.get("projet")!;
+    expect(a.report.remaining).toEqual([]);
+    expect(a.report.deferred.map((x) => `${x.actor} ${x.kind}`)).toEqual([
+      "ministere-b join",
+      "ministere-b invite",
+      "ministere-b invite",
+    ]);
+    const chloe = await TestClient.demo(stack, "ministere-b", 0);
+    await expect(chloe.join(roomId, [server("ministere-a")])).rejects.toMatchObject({
+      status: 403,
+    });
+
+    // Ministry B's provisioner alone finds the invitation (the marker rides in it), joins,
+    // and invites its own users on its own homeserver.
+    const b = await applySpecText(stack, projectRoot, spec, { only: ["ministere-b"] });
+    expect(b.report.remaining).toEqual([]);
+    expect(b.audit.entries.map((e) => `${e.actor} ${e.action}`).sort()).toEqual([
+      `@provisioner:${server("ministere-b")} invite`,
+      `@provisioner:${server("ministere-b")} invite`,
+      `@provisioner:${server("ministere-b")} join`,
+    ]);
+    await chloe.join(roomId, [server("ministere-a")]);
+    const { plan } = await planSpecText(stack, projectRoot, spec);
+    expect(pendingActions(plan)).toEqual([]);
+  });
+
+  it("has the demo rooms of npm start: rooms of both ministries gathered in a space", async () => {
+    const target = await stackTarget(stack, projectRoot);
+    const view = await discover(target.agents.get("ministere-a")!.api, "ministere-a");
+    const demo = [...view.managed.values()].filter((r) => markerOf(r)?.spec === "demo");
+    const space = demo.find((r) => markerOf(r)?.key === "coordination")!;
+    expect(space.state.get("m.room.create\u0000")?.content.type).toBe("m.space");
+    const children = [...space.state.values()].filter(
+      (e) => e.type === "m.space.child" && Array.isArray(e.content.via),
+    );
+    expect(children).toHaveLength(2);
+    const { plan } = await planSpecText(
+      stack,
+      projectRoot,
+      await readFile(path.join(projectRoot, "bots/specs/demo.yaml"), "utf8"),
+    );
+    expect(pendingActions(plan)).toEqual([]);
   });
 
   it("shows drift in plan and corrects it: topic, power levels, an unlisted member", async () => {
