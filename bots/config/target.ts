@@ -114,6 +114,8 @@ const productionSchema = z.strictObject({
   /** File holding a server admin token, only needed to create accounts. */
   adminTokenFile: z.string().min(1).optional(),
   auditLog: z.string().min(1).default("provisioning-audit.jsonl"),
+  /** Server names when they differ from federation.yaml's (a staging federation). */
+  serverNames: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 /**
@@ -170,10 +172,13 @@ export async function loadProductionTarget(
     ]);
   }
   const adminToken = await readToken(c.adminTokenFile, "TCHAP_ADMIN_TOKEN", "adminTokenFile");
-  const serverNames = Object.fromEntries(federation.homeservers.map((h) => [h.id, h.serverName]));
+  const serverNames = Object.fromEntries(
+    federation.homeservers.map((h) => [h.id, c.serverNames?.[h.id] ?? h.serverName]),
+  );
+  const serverName = serverNames[hs.id]!;
   const common = {
     baseUrl: c.clientUrl.replace(/\/$/, ""),
-    serverName: hs.serverName,
+    serverName,
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.onRetry ? { onRetry: o.onRetry } : {}),
   };
@@ -184,14 +189,14 @@ export async function loadProductionTarget(
         homeserverId: hs.id,
         api: new HttpMatrixApi({
           ...common,
-          userId: `@${PROVISIONER_LOCALPART}:${hs.serverName}`,
+          userId: `@${PROVISIONER_LOCALPART}:${serverName}`,
           accessToken: asToken,
         }),
         ...(adminToken
           ? {
               admin: new HttpMatrixApi({
                 ...common,
-                userId: `@admin:${hs.serverName}`,
+                userId: `@admin:${serverName}`,
                 accessToken: adminToken,
               }),
             }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
@@ -228,6 +228,56 @@ rooms:
     await chloe.join(roomId, [server("ministere-a")]);
     const { plan } = await planSpecText(stack, projectRoot, spec);
     expect(pendingActions(plan)).toEqual([]);
+  });
+
+  it("runs as a production provisioner from its config: one agency, token from a file, never printed", async () => {
+    const id = uniqueId("config");
+    const hsB = stack.homeservers.find((h) => h.id === "ministere-b")!;
+    const tokenFile = path.join(dir, `${id}.token`);
+    await writeFile(tokenFile, `${hsB.appservice.asToken}\n`, { mode: 0o600 });
+    const config = await writeSpecFile(
+      dir,
+      `${id}-provisioner.yaml`,
+      `federation: ${path.join(projectRoot, "homeserver-config/federation.yaml")}
+homeserver: ministere-b
+clientUrl: ${hsB.clientUrl}
+asTokenFile: ${tokenFile}
+auditLog: ${id}-audit.jsonl
+serverNames: ${JSON.stringify(Object.fromEntries(stack.homeservers.map((h) => [h.id, h.serverName])))}
+`,
+    );
+    const spec = `version: 1
+id: ${id}
+rooms:
+  - { key: r, name: R, owner: ministere-a, members: [${ALICE}, ${DAVID}] }
+`;
+    const specFile = await writeSpecFile(dir, `${id}.yaml`, spec);
+    const run = async (cmd: string) => {
+      let out = "";
+      const child = spawnTsx(
+        projectRoot,
+        "bots/cli/provision.ts",
+        [cmd, "--spec", specFile, "--config", config],
+        (c) => (out += c),
+      );
+      return { code: await exitOf(child), out };
+    };
+    // Before ministry A has run, B has nothing it can do: it says what waits for whom.
+    const early = await run("plan");
+    expect(early.code).toBe(0);
+    expect(early.out).toMatch(/waits for ministere-a's provisioner/);
+
+    await applySpecText(stack, projectRoot, spec, { only: ["ministere-a"] });
+    const plan = await run("plan");
+    expect(plan.code).toBe(2);
+    expect(plan.out).toMatch(/2 change\(s\) to make: 1 join, 1 invite/);
+    const apply = await run("apply");
+    expect(apply.code).toBe(0);
+    for (const out of [early.out, plan.out, apply.out]) {
+      expect(out).not.toContain(hsB.appservice.asToken);
+    }
+    const audit = (await readFile(path.join(dir, `${id}-audit.jsonl`), "utf8")).trim().split("\n");
+    expect(audit.map((l) => JSON.parse(l).action).sort()).toEqual(["invite", "join"]);
   });
 
   it("has the demo rooms of npm start: rooms of both ministries gathered in a space", async () => {
