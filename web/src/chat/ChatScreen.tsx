@@ -46,7 +46,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
         )}
         {notice && (
           <p className="error" role="alert" data-code={notice.code}>
-            {t(`errors.${notice.code}`)}{" "}
+            {t(`errors.${notice.code}`, notice.params)}{" "}
             <button type="button" onClick={() => vm.notice.set(null)}>
               {t("common.close")}
             </button>
@@ -72,8 +72,8 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
           chat={vm}
           title={t("people.inviteTitle")}
           actionLabel={t("people.invite")}
-          onPick={async (userId) => {
-            await room.invite(userId);
+          onPick={async (userId, displayName) => {
+            await room.invite(userId, displayName);
             vm.dialog.set(null);
           }}
         />

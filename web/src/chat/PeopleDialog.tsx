@@ -11,7 +11,7 @@ export function PeopleDialog(props: {
   chat: ChatViewModel;
   title: string;
   actionLabel: string;
-  onPick: (userId: string) => Promise<void>;
+  onPick: (userId: string, displayName: string) => Promise<void>;
 }) {
   const { t } = useTranslation();
   const [term, setTerm] = useState("");
@@ -29,11 +29,11 @@ export function PeopleDialog(props: {
     }
     setBusy(false);
   };
-  const pick = async (userId: string) => {
+  const pick = async (hit: PersonHit) => {
     setError(null);
     setBusy(true);
     try {
-      await props.onPick(userId);
+      await props.onPick(hit.userId, hit.displayName);
     } catch (err) {
       setError(toAppError(err, "invite"));
       setBusy(false);
@@ -58,7 +58,7 @@ export function PeopleDialog(props: {
       </form>
       {error && (
         <p className="error" role="alert" data-code={error.code}>
-          {t(`errors.${error.code}`)}
+          {t(`errors.${error.code}`, error.params)}
         </p>
       )}
       {hits && hits.length === 0 && <p className="muted">{t("people.none")}</p>}
@@ -75,7 +75,7 @@ export function PeopleDialog(props: {
                 type="button"
                 className="primary"
                 disabled={busy}
-                onClick={() => void pick(h.userId)}
+                onClick={() => void pick(h)}
                 aria-label={`${props.actionLabel} ${name}`}
               >
                 {props.actionLabel}

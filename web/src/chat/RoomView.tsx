@@ -16,11 +16,20 @@ export function RoomView({ vm, chat }: { vm: RoomViewModel; chat: ChatViewModel 
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const lastItem = s.items[s.items.length - 1]?.id;
+  const firstItem = s.items[0]?.id;
+  const seen = useRef({ firstItem, height: 0 });
 
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
-  }, [lastItem, s.items.length]);
+    if (!el) return;
+    if (stickToBottom.current) el.scrollTop = el.scrollHeight;
+    else if (seen.current.firstItem !== firstItem) {
+      // Older messages went in above: keep what the reader was looking at in place. (At the
+      // very top the browser does not anchor, and the next scroll up would load nothing.)
+      el.scrollTop += el.scrollHeight - seen.current.height;
+    }
+    seen.current = { firstItem, height: el.scrollHeight };
+  }, [lastItem, firstItem, s.items.length]);
 
   useEffect(() => {
     const onFocus = () => vm.markRead();

@@ -7,6 +7,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     readonly detail = "",
+    /** Values the translated message names (a person, a room), never secrets. */
+    readonly params: Record<string, string> = {},
   ) {
     super(`${code}${detail ? `: ${detail}` : ""}`);
   }
@@ -22,6 +24,9 @@ export type AppErrorCode =
   | "ACCOUNT_DEACTIVATED"
   | "RATE_LIMITED"
   | "ACCESS_RULES_REFUSED"
+  | "EXTERNAL_NOT_ALLOWED"
+  | "DIRECT_CHAT_FULL"
+  | "REMOVED_FROM_ROOM"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "USER_NOT_FOUND"

@@ -34,6 +34,10 @@ export const en: Shape<typeof fr> = {
     RATE_LIMITED: "Too many attempts. Wait a few seconds.",
     ACCESS_RULES_REFUSED:
       "Refused by the room's access rules: for example, external users cannot join a room reserved for officials, and a direct chat is limited to two people.",
+    EXTERNAL_NOT_ALLOWED:
+      "{{name}} is an external user: this room is reserved for public officials. To invite them, create a “Private room open to externals”.",
+    DIRECT_CHAT_FULL: "A direct chat is limited to two people.",
+    REMOVED_FROM_ROOM: "{{by}} removed you from the room “{{room}}”.",
     FORBIDDEN: "You are not allowed to do this.",
     NOT_FOUND: "Not found.",
     USER_NOT_FOUND: "No user matches this address.",

@@ -33,6 +33,10 @@ export const fr = {
     RATE_LIMITED: "Trop de tentatives. Patientez quelques secondes.",
     ACCESS_RULES_REFUSED:
       "Refusé par les règles d'accès du salon : par exemple, les utilisateurs externes ne peuvent pas rejoindre un salon réservé aux agents, et une conversation directe est limitée à deux personnes.",
+    EXTERNAL_NOT_ALLOWED:
+      "{{name}} est un utilisateur externe à l'administration : ce salon est réservé aux agents publics. Pour l'inviter, créez un « Salon privé ouvert aux externes ».",
+    DIRECT_CHAT_FULL: "Une conversation directe est limitée à deux personnes.",
+    REMOVED_FROM_ROOM: "{{by}} vous a retiré du salon « {{room}} ».",
     FORBIDDEN: "Vous n'avez pas le droit de faire cela.",
     NOT_FOUND: "Introuvable.",
     USER_NOT_FOUND: "Aucun utilisateur ne correspond à cette adresse.",

@@ -1,13 +1,21 @@
-import { ClientEvent, type MatrixClient } from "matrix-js-sdk";
+import {
+  ClientEvent,
+  EventType,
+  RoomEvent,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+} from "matrix-js-sdk";
 import type { RoomType } from "../../../homeserver-config/src/policy/room-types.ts";
-import { toAppError, type AppError } from "../core/app-error.ts";
+import { splitAgency } from "../core/agency.ts";
+import { AppError, toAppError } from "../core/app-error.ts";
 import { Disposer, Observable } from "../core/observable.ts";
 import type { RuntimeConfig } from "../core/runtime-config.ts";
 import { MediaLoader } from "../media/media-loader.ts";
 import type { MatrixSession } from "../session/matrix-session.ts";
 import { resendOnReconnect } from "../session/resend-on-reconnect.ts";
 import { createTchapRoom, findPeople, openOrCreateDm, type PersonHit } from "./room-actions.ts";
-import { RoomListViewModel } from "./room-list-view-model.ts";
+import { myMembership, RoomListViewModel } from "./room-list-view-model.ts";
 import { RoomViewModel } from "./room-view-model.ts";
 
 export type Dialog = null | "create-room" | "start-dm" | "invite" | "members";
@@ -39,14 +47,32 @@ export class ChatViewModel {
     // If the open room disappears (left, kicked), close it.
     const onMembership = () => {
       const open = this.openRoom.get();
-      if (
-        open &&
-        !["join", "invite"].includes(client.getRoom(open.roomId)?.getMyMembership() ?? "")
-      )
+      const room = open ? client.getRoom(open.roomId) : null;
+      if (open && !["join", "invite"].includes(room ? myMembership(room, session.userId) : ""))
         this.select(null);
     };
     client.on(ClientEvent.Room, onMembership);
     this.disposer.add(() => client.off(ClientEvent.Room, onMembership));
+    // Removed by someone else (kick or ban): say so, and close the room if it was open. Read
+    // from the timeline: the room state may not show it (see myMembership).
+    const told = new Set<string>();
+    const onTimeline = (ev: MatrixEvent, room: Room | undefined, toStart?: boolean) => {
+      if (toStart || !room || ev.getType() !== EventType.RoomMember) return;
+      if (ev.getStateKey() !== session.userId || ev.getSender() === session.userId) return;
+      if (!["leave", "ban"].includes(String(ev.getContent().membership))) return;
+      if (!["join", "invite"].includes(String(ev.getPrevContent().membership))) return;
+      const id = ev.getId() ?? "";
+      if (told.has(id)) return;
+      told.add(id);
+      const by = ev.getSender()!;
+      const byName = splitAgency(room.getMember(by)?.name, by).name;
+      this.notice.set(
+        new AppError("REMOVED_FROM_ROOM", room.roomId, { by: byName, room: room.name }),
+      );
+      onMembership();
+    };
+    client.on(RoomEvent.Timeline, onTimeline);
+    this.disposer.add(() => client.off(RoomEvent.Timeline, onTimeline));
   }
 
   get client(): MatrixClient {

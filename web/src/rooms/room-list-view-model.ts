@@ -2,6 +2,7 @@ import {
   ClientEvent,
   EventType,
   KnownMembership,
+  MatrixEventEvent,
   NotificationCountType,
   RoomEvent,
   type MatrixClient,
@@ -21,10 +22,66 @@ export function directRoomIds(client: MatrixClient): Set<string> {
   return new Set(Object.values(content).flat());
 }
 
+/**
+ * My membership, trusting my own latest member event in the live timeline over the room state:
+ * when I am removed, Synapse's `state_after` (MSC4222, which matrix-js-sdk asks for) in the
+ * `leave` section of /sync may not carry my member event, so the SDK's state still says "join"
+ * while the timeline holds the kick (observed with Synapse 1.160 and matrix-js-sdk 43).
+ */
+export function myMembership(room: Room, me: string): string {
+  const events = room.getLiveTimeline().getEvents();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const ev = events[i]!;
+    if (ev.getType() === EventType.RoomMember && ev.getStateKey() === me) {
+      return String(ev.getContent().membership ?? room.getMyMembership());
+    }
+  }
+  return room.getMyMembership();
+}
+
 export function isDirectRoom(room: Room, directIds: Set<string>): boolean {
   if (directIds.has(room.roomId)) return true;
   const rule = room.currentState.getStateEvents(ACCESS_RULES_EVENT, "")?.getContent()?.rule;
   return rule === "direct";
+}
+
+/**
+ * Unread and mention counts of an encrypted room, counted here from what is decrypted after my
+ * read receipt: the homeserver cannot read encrypted messages, and the SDK's running total
+ * misses messages decrypted before they reach the timeline (observed: 1 shown for 2 unread).
+ * Null when neither my receipt nor my own event is in the loaded timeline: the SDK's figures
+ * stand then.
+ */
+export function countUnreadLocally(
+  client: MatrixClient,
+  room: Room,
+): { unread: number; mentions: number } | null {
+  const me = client.getSafeUserId();
+  const readUpTo = room.getEventReadUpTo(me);
+  const events = room.getLiveTimeline().getEvents();
+  let unread = 0;
+  let mentions = 0;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const ev = events[i]!;
+    if (ev.getId() === readUpTo || ev.getSender() === me) return { unread, mentions };
+    if (ev.getType() !== EventType.RoomMessage || ev.isRedacted() || ev.isRelation("m.replace"))
+      continue;
+    // Recalculated: actions cached while the event was still encrypted know no mention.
+    const actions = client.getPushActionsForEvent(ev, true);
+    if (actions?.notify) unread++;
+    if (actions?.tweaks?.highlight) mentions++;
+  }
+  return null;
+}
+
+function unreadCounts(client: MatrixClient, room: Room): { unread: number; mentions: number } {
+  const local = room.hasEncryptionStateEvent() ? countUnreadLocally(client, room) : null;
+  return (
+    local ?? {
+      unread: room.getUnreadNotificationCount(NotificationCountType.Total),
+      mentions: room.getUnreadNotificationCount(NotificationCountType.Highlight),
+    }
+  );
 }
 
 export function summarise(client: MatrixClient, room: Room, directIds: Set<string>): RoomSummary {
@@ -45,8 +102,7 @@ export function summarise(client: MatrixClient, room: Room, directIds: Set<strin
     agency: isDirect ? split.agency : null,
     encrypted: room.hasEncryptionStateEvent(),
     lastActivity: room.getLastActiveTimestamp() > 0 ? room.getLastActiveTimestamp() : 0,
-    unread: isInvite ? 0 : room.getUnreadNotificationCount(NotificationCountType.Total),
-    mentions: isInvite ? 0 : room.getUnreadNotificationCount(NotificationCountType.Highlight),
+    ...(isInvite ? { unread: 0, mentions: 0 } : unreadCounts(client, room)),
     inviter: inviterName,
     isPublic: room.getJoinRule() === "public",
   };
@@ -80,6 +136,9 @@ export class RoomListViewModel {
       client.on(e as ClientEvent.Room, refresh);
       this.disposer.add(() => client.off(e as ClientEvent.Room, refresh));
     }
+    // Encrypted messages count as unread (or as mentions) once they are decrypted.
+    client.on(MatrixEventEvent.Decrypted, refresh);
+    this.disposer.add(() => client.off(MatrixEventEvent.Decrypted, refresh));
     this.recompute();
   }
 
@@ -89,11 +148,12 @@ export class RoomListViewModel {
 
   private recompute(): void {
     const directIds = directRoomIds(this.client);
+    const me = this.client.getSafeUserId();
     this.all = this.client
       .getRooms()
       .filter((r) =>
         [KnownMembership.Join, KnownMembership.Invite].includes(
-          r.getMyMembership() as KnownMembership,
+          myMembership(r, me) as KnownMembership,
         ),
       )
       .map((r) => summarise(this.client, r, directIds));

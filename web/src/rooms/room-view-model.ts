@@ -13,6 +13,10 @@ import {
   type Room,
   type RoomMember,
 } from "matrix-js-sdk";
+import {
+  ACCESS_RULES_EVENT,
+  type AccessRule,
+} from "../../../homeserver-config/src/policy/room-types.ts";
 import { AppError, toAppError } from "../core/app-error.ts";
 import { splitAgency } from "../core/agency.ts";
 import { coalesce, Disposer, Observable } from "../core/observable.ts";
@@ -20,6 +24,7 @@ import { encryptAttachment } from "../media/attachment-crypto.ts";
 import { toRawEvent } from "../timeline/event-mapping.ts";
 import { markdownToContent } from "../timeline/markdown.ts";
 import { buildTimeline, type MessageItem, type TimelineItem } from "../timeline/timeline-model.ts";
+import { explainInviteRefusal } from "./invite-refusal.ts";
 import { isDirectRoom, directRoomIds } from "./room-list-view-model.ts";
 
 export interface MemberRow {
@@ -69,6 +74,11 @@ export class RoomViewModel {
   private lastReadSent: string | null = null;
   private typingSentAt = 0;
   private uploadSeq = 0;
+  /**
+   * Events seen decrypted as messages. A redaction wipes the decrypted content, leaving an
+   * `m.room.encrypted` shell that could as well be a reaction; these stay "message deleted".
+   */
+  private readonly seenMessages = new Set<string>();
 
   constructor(
     private readonly client: MatrixClient,
@@ -116,6 +126,15 @@ export class RoomViewModel {
     client.on(RoomMemberEvent.PowerLevel, onMembership);
     this.disposer.add(() => client.off(RoomMemberEvent.Membership, onMembership));
     this.disposer.add(() => client.off(RoomMemberEvent.PowerLevel, onMembership));
+    // Typing flags change on members the client may never re-emit events for (members copied
+    // into a new timeline state): compare after every sync instead.
+    const onSync = () => {
+      const now = this.typingNames();
+      const shown = this.state.get().typing;
+      if (now.length !== shown.length || now.some((n, i) => n !== shown[i])) refresh();
+    };
+    client.on(ClientEvent.Sync, onSync);
+    this.disposer.add(() => client.off(ClientEvent.Sync, onSync));
     const onAccountData = () => refresh();
     client.on(ClientEvent.AccountData, onAccountData);
     this.disposer.add(() => client.off(ClientEvent.AccountData, onAccountData));
@@ -155,8 +174,15 @@ export class RoomViewModel {
       if (id) readUpTo.set(m.userId, id);
     }
     const nameOf = (id: string) => splitAgency(room.getMember(id)?.name, id).name;
+    const raw = events.map((e) => {
+      const r = toRawEvent(e, room);
+      if (r.type === EventType.RoomMessage && !r.redacted) this.seenMessages.add(r.id);
+      return r.redacted && r.type === EventType.RoomMessageEncrypted && this.seenMessages.has(r.id)
+        ? { ...r, type: EventType.RoomMessage as string }
+        : r;
+    });
     const items = buildTimeline({
-      events: events.map((e) => toRawEvent(e, room)),
+      events: raw,
       myUserId: this.me,
       readUpTo,
       nameOf,
@@ -177,10 +203,7 @@ export class RoomViewModel {
       isDirect: isDirectRoom(room, directRoomIds(this.client)),
       membership: room.getMyMembership(),
       items,
-      typing: room
-        .getMembers()
-        .filter((m) => m.typing && m.userId !== this.me)
-        .map((m) => splitAgency(m.name).name),
+      typing: this.typingNames(),
       canPaginate: room.getLiveTimeline().getPaginationToken(Direction.Backward) !== null,
       replyTo: find(prev?.replyTo),
       editing: find(prev?.editing),
@@ -189,6 +212,13 @@ export class RoomViewModel {
       paginating: keep.paginating,
       error: keep.error,
     };
+  }
+
+  private typingNames(): string[] {
+    return this.room
+      .getMembers()
+      .filter((m) => m.typing && m.userId !== this.me)
+      .map((m) => splitAgency(m.name).name);
   }
 
   private refresh(): void {
@@ -388,11 +418,14 @@ export class RoomViewModel {
 
   // ----- members -----
 
-  async invite(userId: string): Promise<void> {
+  async invite(userId: string, displayName = userId): Promise<void> {
     try {
       await this.client.invite(this.room.roomId, userId);
     } catch (e) {
-      throw toAppError(e, "invite");
+      const rule = this.room.currentState.getStateEvents(ACCESS_RULES_EVENT, "")?.getContent()
+        ?.rule as AccessRule | undefined;
+      const targetName = splitAgency(displayName, userId).name;
+      throw explainInviteRefusal(e, { rule: rule ?? "restricted", targetName });
     }
   }
 

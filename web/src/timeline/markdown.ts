@@ -28,10 +28,25 @@ export interface TextContent {
   body: string;
   format?: "org.matrix.custom.html";
   formatted_body?: string;
+  /** Intentional mentions (MSC3952): who is named by Matrix ID, so their client highlights it. */
+  "m.mentions"?: { user_ids: string[] };
+}
+
+const MXID = /(?:^|[\s(])(@[a-z0-9._=\-/+]+:[a-z0-9.-]+(?::\d+)?)/gi;
+
+/** Matrix IDs typed in the text, once each, in order. */
+export function mentionedUserIds(text: string): string[] {
+  return [...new Set([...text.matchAll(MXID)].map((m) => m[1]!.replace(/[.]+$/, "")))];
 }
 
 export function markdownToContent(text: string): TextContent {
   const body = text.trim();
+  const mentioned = mentionedUserIds(body);
+  const mentions = mentioned.length > 0 ? { "m.mentions": { user_ids: mentioned } } : {};
+  return { ...toFormatted(body), ...mentions };
+}
+
+function toFormatted(body: string): TextContent {
   const html = (marked.parse(body) as string).trim();
   // A single plain paragraph needs no HTML.
   const plain = `<p>${escapeHtml(body).replace(/\n/g, "<br>")}</p>`;
