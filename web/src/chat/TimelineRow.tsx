@@ -13,15 +13,16 @@ export function TimelineRow(props: { item: TimelineItem; vm: RoomViewModel; medi
   const { t, i18n } = useTranslation();
   if (item.kind === "day") {
     return (
-      <li className="day" role="separator">
-        <span>
+      // A plain list item: role="separator" is not allowed as a direct child of a list.
+      <li className="day">
+        <time dateTime={localDate(item.ts)}>
           {new Date(item.ts).toLocaleDateString(i18n.language, {
             weekday: "long",
             day: "numeric",
             month: "long",
             year: "numeric",
           })}
-        </span>
+        </time>
       </li>
     );
   }
@@ -154,4 +155,11 @@ function Message({
       )}
     </li>
   );
+}
+
+/** YYYY-MM-DD of the local day (the separator's own day, not UTC's). */
+function localDate(ts: number): string {
+  const d = new Date(ts);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
