@@ -32,12 +32,12 @@ export function renderPlan(plan: Plan, spec: ProvisioningSpec, useColour: boolea
     let last = "";
     for (const a of actions) {
       const room = a.room === "" ? "(accounts)" : a.room;
-      const mine = plan.actors.has(a.actor);
+      const mine = plan.actors.has(a.actor) && !a.blockedBy;
       table.push([
         room === last ? "" : room,
         a.actor,
         colour(changeColour(a), actionLabel(a), useColour),
-        mine ? a.detail : `${a.detail} — waits for ${a.actor}'s provisioner`,
+        mine ? a.detail : `${a.detail} — waits for ${a.blockedBy ?? a.actor}'s provisioner`,
       ]);
       last = room;
     }

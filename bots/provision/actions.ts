@@ -4,7 +4,12 @@ import type { Marker } from "./room-view.ts";
  * One change a provisioner makes. `actor` is the homeserver id whose provisioner does it:
  * each agency only ever acts with its own identity on its own homeserver.
  */
-export type Action =
+export type Action = ActionBody & {
+  /** Another agency's provisioner must act first (its room or invitation does not exist yet). */
+  blockedBy?: string;
+};
+
+type ActionBody =
   | { kind: "create"; actor: string; room: string; detail: string }
   | {
       kind: "state";

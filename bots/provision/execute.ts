@@ -44,7 +44,7 @@ const createRoomLimit = 10; // Synapse refuses createRoom with more invites than
 
 /** Makes the plan's changes that this run's provisioners own, room by room. */
 export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<ExecuteResult> {
-  const mine = (a: Action) => ctx.agents.has(a.actor);
+  const mine = (a: Action) => ctx.agents.has(a.actor) && !a.blockedBy;
   const total =
     plan.accounts.filter(mine).length +
     plan.rooms.reduce((n, r) => n + r.actions.filter(mine).length, 0);

@@ -68,7 +68,7 @@ export function allActions(plan: Plan): Action[] {
 
 /** Changes this run can make itself (others wait for the agency that holds the token). */
 export function pendingActions(plan: Plan): Action[] {
-  return allActions(plan).filter((a) => plan.actors.has(a.actor));
+  return allActions(plan).filter((a) => plan.actors.has(a.actor) && !a.blockedBy);
 }
 
 /** Compares the spec with what the homeservers hold, and lists the changes. Pure. */
@@ -224,11 +224,15 @@ function planRoom(
   const owner = provisionerOf(env, room.owner);
   const desired = new Set<string>([owner]);
   const helperActions: Action[] = [];
+  // Helpers whose provisioner cannot enter before the owner's provisioner acts, in a run
+  // without the owner: their part waits for the owner's run.
+  const waiting = new Set<string>();
   for (const hs of helperHomeservers(room)) {
     const p = provisionerOf(env, hs);
     desired.add(p);
     const m = membershipOf(p);
     if (m === "join") continue;
+    if (m !== "invite" && !input.views.has(room.owner)) waiting.add(hs);
     if (m !== "invite") {
       actions.push({
         kind: "invite",
@@ -283,9 +287,10 @@ function planRoom(
   }
 
   // Owner's own invitations first, then each helper joins and brings in its own users.
+  const mark = (a: Action): Action => (waiting.has(a.actor) ? { ...a, blockedBy: room.owner } : a);
   actions.push(...inviteActions.filter((a) => a.actor === room.owner));
-  for (const join of helperActions) actions.push(join);
-  actions.push(...inviteActions.filter((a) => a.actor !== room.owner));
+  for (const join of helperActions) actions.push(mark(join));
+  actions.push(...inviteActions.filter((a) => a.actor !== room.owner).map(mark));
 
   if (room.kind === "space") actions.push(...spaceChildChanges(input, room, primary, roomIds));
   return { room, roomId: f?.roomId, actions };

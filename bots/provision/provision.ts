@@ -132,7 +132,7 @@ export async function applyProvisioning(o: ApplyOptions): Promise<ApplyReport> {
     plan: first,
     rounds,
     remaining: pendingActions(plan),
-    deferred: all.filter((a) => !plan.actors.has(a.actor)),
+    deferred: all.filter((a) => !plan.actors.has(a.actor) || a.blockedBy),
     created,
   };
 }

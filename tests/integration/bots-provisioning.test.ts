@@ -252,16 +252,7 @@ rooms:
   - { key: r, name: R, owner: ministere-a, members: [${ALICE}, ${DAVID}] }
 `;
     const specFile = await writeSpecFile(dir, `${id}.yaml`, spec);
-    const run = async (cmd: string) => {
-      let out = "";
-      const child = spawnTsx(
-        projectRoot,
-        "bots/cli/provision.ts",
-        [cmd, "--spec", specFile, "--config", config],
-        (c) => (out += c),
-      );
-      return { code: await exitOf(child), out };
-    };
+    const run = (cmd: string) => cli(cmd, "--spec", specFile, "--config", config);
     // Before ministry A has run, B has nothing it can do: it says what waits for whom.
     const early = await run("plan");
     expect(early.code).toBe(0);
