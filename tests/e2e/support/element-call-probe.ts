@@ -94,9 +94,7 @@ export async function playingRemoteVideos(frame: Frame): Promise<number> {
  * How Element Call's media is end-to-end encrypted: senders and receivers with an encoded
  * transform (RTCRtpScriptTransform) or peer connections in encoded-insertable-streams mode.
  */
-export async function e2eeMediaTransforms(
-  frame: Frame,
-): Promise<{
+export async function e2eeMediaTransforms(frame: Frame): Promise<{
   transformedSenders: number;
   transformedReceivers: number;
   insertableStreamsPcs: number;
