@@ -142,9 +142,7 @@ describe("video call in an encrypted room across agencies", () => {
   it("drops widget-API messages that claim to be our call widget but come from another origin", async () => {
     const live = (await aliceMemberships()).find((e) => Object.keys(e.content).length > 0);
     expect(live).toBeDefined();
-    const widgetId = await alice.page
-      .locator("iframe[data-widget-id]")
-      .getAttribute("data-widget-id");
+    const widgetId = await alice.page.locator("iframe.call-iframe").getAttribute("data-widget-id");
     // A page of another origin inside the client (as a room widget would be) forges the call
     // widget's "leave" (an empty membership it is entitled to write).
     await alice.page.evaluate((src) => {

@@ -4,7 +4,6 @@
  * plain HTTP so the test time goes to the calls themselves).
  */
 import { chromium, type Browser, type BrowserServer, type Page } from "playwright-core";
-import { expect } from "vitest";
 import {
   createRoomRequest,
   type RoomType,
@@ -114,18 +113,21 @@ export async function dockedCount(page: Page): Promise<number> {
   return Number(await dockedCall(page).locator(".call-count").getAttribute("data-count"));
 }
 
-/** Waits until Element Call in this page decodes a remote video stream; returns its stats. */
+/**
+ * Waits until Element Call in this page decodes a remote video stream; returns its stats.
+ * A plain loop (no test-runner helpers), so benchmarks can use it too.
+ */
 export async function waitForRemoteVideo(page: Page, timeoutMs = 90_000): Promise<RemoteVideo> {
+  const deadline = Date.now() + timeoutMs;
   const frame = await waitForElementCallFrame(page, timeoutMs);
   let last: RemoteVideo[] = [];
-  await expect
-    .poll(
-      async () => {
-        last = await remoteVideoStats(frame).catch(() => []);
-        return last.some((v) => v.framesDecoded > 5 && v.frameWidth > 0);
-      },
-      { timeout: timeoutMs, interval: 500 },
-    )
-    .toBe(true);
-  return last.find((v) => v.framesDecoded > 5)!;
+  while (Date.now() < deadline) {
+    last = await remoteVideoStats(frame).catch(() => []);
+    const decoded = last.find((v) => v.framesDecoded > 5 && v.frameWidth > 0);
+    if (decoded) return decoded;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(
+    `no remote video decoded within ${timeoutMs} ms (last stats ${JSON.stringify(last)})`,
+  );
 }

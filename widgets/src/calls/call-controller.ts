@@ -59,6 +59,8 @@ export class CallController {
   private readonly ringSeenAt = new Map<string, number>();
   private readonly pendingDecrypt = new WeakSet<MatrixEvent>();
   private readonly startedAt = Date.now();
+  /** Calls that hung up and are closing (Element Call finishing its leave). */
+  private readonly ending = new Set<CallWidgetHost>();
 
   constructor(private readonly o: CallControllerOptions) {
     this.adapter = new MatrixClientAdapter(o.client);
@@ -91,6 +93,8 @@ export class CallController {
     const current = this.active.get();
     if (current?.roomId === roomId && current.state !== "ended") return current.host;
     current?.host.dispose();
+    // A new call replaces any that is still closing: one Element Call (one camera) at a time.
+    for (const old of this.ending) old.dispose();
     this.dismissRing(roomId);
     const me = this.o.client.getSafeUserId();
     const host = new CallWidgetHost({
@@ -108,11 +112,13 @@ export class CallController {
     });
     host.iframe.classList.add("call-iframe");
     const publish = () => {
+      if (host.state === "ended") this.ending.add(host);
       if (this.active.get()?.host !== host) return;
       this.active.set(host.state === "ended" ? null : { roomId, intent, state: host.state, host });
     };
     host.on("state", publish);
     host.on("disposed", () => {
+      this.ending.delete(host);
       if (this.active.get()?.host === host) this.active.set(null);
     });
     this.active.set({ roomId, intent, state: host.state, host });
@@ -249,6 +255,7 @@ export class CallController {
     for (const t of this.ringTimers.values()) clearTimeout(t);
     this.ringTimers.clear();
     this.active.get()?.host.dispose();
+    for (const old of this.ending) old.dispose();
     this.active.set(null);
   }
 }
