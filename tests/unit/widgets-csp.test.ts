@@ -84,3 +84,17 @@ describe("RTC transport answers", () => {
     expect(parseWellKnownFoci({ "m.homeserver": {} })).toEqual([]);
   });
 });
+
+describe("Element Call config", () => {
+  it("overrides only the settings we set, keeping the package's others", async () => {
+    const { mergeConfig, TCHAP_ELEMENT_CALL_CONFIG } =
+      await import("../../widgets/src/serve/element-call-files.ts");
+    const base = { matrix_rtc_session: { wait_for_key_rotation_ms: 5000, other: 1 }, livekit: {} };
+    expect(mergeConfig(base, TCHAP_ELEMENT_CALL_CONFIG)).toEqual({
+      matrix_rtc_session: { wait_for_key_rotation_ms: 2000, other: 1 },
+      livekit: {},
+    });
+    // Never analytics or crash reporting.
+    expect(JSON.stringify(TCHAP_ELEMENT_CALL_CONFIG)).not.toMatch(/posthog|sentry|rageshake/);
+  });
+});

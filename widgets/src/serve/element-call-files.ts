@@ -4,13 +4,45 @@
  * production build. Source maps are left out. Node only.
  */
 import { createReadStream } from "node:fs";
-import { cp, readFile, readdir, stat } from "node:fs/promises";
+import { cp, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { elementCallCspDirectives, serializeCsp } from "../csp.ts";
 
 export const ELEMENT_CALL_PATH = "/widgets/element-call/";
+
+/**
+ * Our settings over the package's config.json. Element Call waits `wait_for_key_rotation_ms`
+ * after sending a rotated media key (at each join and leave) before encrypting with it, so
+ * that everyone has it; the package's 5 s is that much black video for a joiner. Encrypted
+ * to-device delivery across our federation measured 0.3–2 s, so 2 s keeps the margin.
+ */
+export const TCHAP_ELEMENT_CALL_CONFIG: Record<string, unknown> = {
+  matrix_rtc_session: { wait_for_key_rotation_ms: 2000 },
+};
+
+type Json = Record<string, unknown>;
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+export function mergeConfig(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? mergeConfig(b, v) : v;
+  }
+  return out;
+}
+
+/** The config.json we serve: the package's, with our settings over it. */
+export async function elementCallConfig(
+  overrides: Json = TCHAP_ELEMENT_CALL_CONFIG,
+  dist = elementCallDistDir(),
+): Promise<string> {
+  const base = JSON.parse(await readFile(path.join(dist, "config.json"), "utf8")) as Json;
+  return JSON.stringify(mergeConfig(base, overrides));
+}
 
 export function elementCallDistDir(): string {
   const pkg = createRequire(import.meta.url).resolve(
@@ -43,13 +75,17 @@ function isServed(rel: string): boolean {
   return !rel.endsWith(".map");
 }
 
-/** Copies Element Call (without source maps) to `<outDir>/widgets/element-call/`. */
-export async function copyElementCall(outDir: string): Promise<string> {
+/** Copies Element Call (without source maps, with our config.json) under `outDir`. */
+export async function copyElementCall(
+  outDir: string,
+  overrides: Json = TCHAP_ELEMENT_CALL_CONFIG,
+): Promise<string> {
   const target = path.join(outDir, ELEMENT_CALL_PATH);
   await cp(elementCallDistDir(), target, {
     recursive: true,
     filter: (src) => isServed(src),
   });
+  await writeFile(path.join(target, "config.json"), await elementCallConfig(overrides));
   return target;
 }
 
@@ -62,6 +98,8 @@ export interface ElementCallHandlerOptions {
   pathPrefix?: string;
   /** Element Call's files; default the installed package's dist. */
   distDir?: string;
+  /** Settings over the package's config.json; default TCHAP_ELEMENT_CALL_CONFIG. */
+  config?: Json;
 }
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -74,6 +112,7 @@ export function createElementCallHandler(o: ElementCallHandlerOptions): NodeHand
   const prefix = o.pathPrefix ?? ELEMENT_CALL_PATH;
   const dist = o.distDir ?? elementCallDistDir();
   let indexHtml: Promise<string> | undefined;
+  let configJson: Promise<string> | undefined;
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://host");
     if (!url.pathname.startsWith(prefix)) return false;
@@ -103,16 +142,20 @@ export function createElementCallHandler(o: ElementCallHandlerOptions): NodeHand
     );
     const ext = path.extname(file);
     const hashedAsset = rel.startsWith("assets/");
+    const body =
+      rel === "config.json"
+        ? Buffer.from(await (configJson ??= elementCallConfig(o.config, dist)))
+        : undefined;
     res.writeHead(200, {
       "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream",
-      "content-length": info.size,
+      "content-length": body?.length ?? info.size,
       "cache-control": hashedAsset ? "public, max-age=31536000, immutable" : "no-cache",
       "content-security-policy": csp,
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
     });
-    if (req.method === "HEAD") {
-      res.end();
+    if (req.method === "HEAD" || body) {
+      res.end(req.method === "HEAD" ? undefined : body);
       return true;
     }
     await new Promise<void>((resolve, reject) => {
