@@ -4,6 +4,7 @@ import type { Benchmark } from "./harness.ts";
 import { sfuJoinTime } from "./sfu-join.ts";
 import { webBundleSize } from "../../web/bench/bundle-benchmark.ts";
 import { webMessageLatency } from "../../web/bench/message-latency.ts";
+import { callSetupTime } from "../../widgets/bench/call-setup.ts";
 
 /** Every benchmark `npm run bench` runs against the bench stack, in order. */
 export const benchmarks: Benchmark[] = [
@@ -12,4 +13,5 @@ export const benchmarks: Benchmark[] = [
   sfuJoinTime,
   webBundleSize,
   webMessageLatency,
+  callSetupTime,
 ];
