@@ -1,5 +1,5 @@
 import type { ICreateRoomOpts } from "matrix-js-sdk";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
@@ -241,6 +241,7 @@ describe("meeting bot", () => {
     } finally {
       first.kill("SIGKILL");
       alice.stopClient();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
 import { stackFilePath } from "../../homeserver-config/src/stack/start-stack.ts";
 import { main as provisionCli } from "../../bots/cli/provision.ts";
@@ -35,6 +35,10 @@ beforeAll(async () => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
+});
+afterAll(async () => {
+  // Specs, audit logs and a token file: nothing of it should outlive the run.
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** Runs the CLI in-process; returns its exit code and what it printed. */
