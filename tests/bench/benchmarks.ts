@@ -1,3 +1,4 @@
+import { provisioningBenchmark } from "../../bots/bench/provision-bench.ts";
 import { tokenLatency } from "../../rtc/auth/bench/token-latency.ts";
 import { federationLatency } from "./federation-latency.ts";
 import type { Benchmark } from "./harness.ts";
@@ -14,4 +15,5 @@ export const benchmarks: Benchmark[] = [
   webBundleSize,
   webMessageLatency,
   callSetupTime,
+  provisioningBenchmark,
 ];
