@@ -16,7 +16,7 @@ const benchInstance: LocalInstance = {
   name: "bench",
   dataDir: path.join(projectRoot, ".local", "bench-stack"),
   loopbackPrefix: "127.0.60",
-  portBase: 19008,
+  portBase: 20208,
 };
 
 async function main(): Promise<void> {
