@@ -2,11 +2,10 @@ import { readFile } from "node:fs/promises";
 import { displayNameWithAgency } from "../../homeserver-config/src/directory/user-id.ts";
 import { resolveEmail } from "../../homeserver-config/src/directory/resolve-email.ts";
 import {
-  formatProblem,
+  ConfigFileError,
   YamlSource,
   YamlSyntaxError,
   zodIssues,
-  type ConfigProblem,
   type KeyPath,
   type PathIssue,
 } from "../../homeserver-config/src/yaml-source.ts";
@@ -21,12 +20,8 @@ import { resolveUser } from "./resolve-user.ts";
 import { specSchema, type ParsedSpec } from "./schema.ts";
 
 /** A spec that cannot be applied; `message` lists every problem as `file:line:col: path: …`. */
-export class SpecError extends Error {
+export class SpecError extends ConfigFileError {
   readonly code = "PROVISIONING_SPEC_INVALID";
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
-    this.name = "SpecError";
-  }
 }
 
 export async function loadSpec(file: string, env: SpecEnvironment): Promise<ProvisioningSpec> {

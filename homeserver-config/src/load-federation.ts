@@ -2,23 +2,13 @@ import { readFile } from "node:fs/promises";
 import type { Federation } from "./model.ts";
 import { federationSchema } from "./schema.ts";
 import { crossFieldIssues } from "./schema-rules.ts";
-import {
-  formatProblem,
-  type ConfigProblem,
-  YamlSource,
-  YamlSyntaxError,
-  zodIssues,
-} from "./yaml-source.ts";
+import { ConfigFileError, YamlSource, YamlSyntaxError, zodIssues } from "./yaml-source.ts";
 
 export { formatProblem, type ConfigProblem } from "./yaml-source.ts";
 
 /** A federation file that cannot be used; `message` lists every problem, one per line. */
-export class FederationConfigError extends Error {
+export class FederationConfigError extends ConfigFileError {
   readonly code = "FEDERATION_CONFIG_INVALID";
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
-    this.name = "FederationConfigError";
-  }
 }
 
 export async function loadFederation(file: string): Promise<Federation> {

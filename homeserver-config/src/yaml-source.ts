@@ -24,13 +24,18 @@ export function formatProblem(p: ConfigProblem): string {
   return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
 }
 
-/** YAML that does not parse: its syntax errors, each with file and line. */
-export class YamlSyntaxError extends Error {
-  readonly code = "YAML_SYNTAX";
+/** A configuration file that cannot be used; `message` lists every problem, one per line. */
+export abstract class ConfigFileError extends Error {
+  abstract readonly code: string;
   constructor(readonly problems: ConfigProblem[]) {
     super(problems.map(formatProblem).join("\n"));
-    this.name = "YamlSyntaxError";
+    this.name = new.target.name;
   }
+}
+
+/** YAML that does not parse: its syntax errors, each with file and line. */
+export class YamlSyntaxError extends ConfigFileError {
+  readonly code = "YAML_SYNTAX";
 }
 
 /**
