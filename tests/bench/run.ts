@@ -11,16 +11,28 @@ import { round, type BenchFigure } from "./harness.ts";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The benchmarks' own federation, apart from `npm start`'s and the tests'. */
-const benchInstance: LocalInstance = {
-  name: "bench",
-  dataDir: path.join(projectRoot, ".local", "bench-stack"),
-  loopbackPrefix: "127.0.60",
-  portBase: 20208,
-};
+/**
+ * The benchmarks' own federation, apart from `npm start`'s and the tests'. `--slot N` (1–9)
+ * moves it to other addresses and ports, so two benchmarks can run side by side while
+ * working — their figures then disturb each other; report only figures from an idle machine.
+ */
+function benchInstance(slot: number): LocalInstance {
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) {
+    throw new Error(`--slot must be an integer from 0 to 9, got "${slot}"`);
+  }
+  return {
+    name: slot === 0 ? "bench" : `bench-${slot}`,
+    dataDir: path.join(projectRoot, ".local", slot === 0 ? "bench-stack" : `bench-stack-${slot}`),
+    loopbackPrefix: `127.0.${60 + slot}`,
+    portBase: 20208 + slot * 200,
+  };
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { only: { type: "string" }, slot: { type: "string", default: "0" } },
+  });
+  const instance = benchInstance(Number(values.slot));
   const log = (line: string) => console.log(line);
   const federation = await loadFederation(
     path.join(projectRoot, "homeserver-config/federation.yaml"),
@@ -28,7 +40,7 @@ async function main(): Promise<void> {
   const start = (fresh: boolean) =>
     startLocalStack({
       federation,
-      instance: benchInstance,
+      instance,
       fresh,
       projectRoot,
       services: allServices(),
