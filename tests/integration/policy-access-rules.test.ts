@@ -5,6 +5,7 @@ import {
   createRoomRequest,
   type RoomType,
 } from "../../homeserver-config/src/policy/room-types.ts";
+import { policyReasonOf } from "../../homeserver-config/src/policy/refusal-reasons.ts";
 import { TestClient } from "../support/matrix-test-client.ts";
 import { homeserver } from "../support/policy.ts";
 
@@ -12,13 +13,17 @@ const stack = inject("stack");
 const A = homeserver(stack, "ministere-a").serverName;
 const EXTERNE = homeserver(stack, "externe").serverName;
 
-/** The homeserver's refusal of `action`: status, errcode and the message a user would see. */
+/**
+ * The homeserver's refusal of `action`: status, errcode, the message a user would see and the
+ * policy module's machine-readable reason (`fr.tchap.reason`, null when Synapse itself refused).
+ */
 async function refusal(action: Promise<unknown>) {
   try {
     await action;
   } catch (e) {
     if (!(e instanceof MatrixHttpError)) throw e;
-    return { status: e.status, errcode: e.errcode, error: (e.body as { error?: string }).error };
+    const error = (e.body as { error?: string }).error;
+    return { status: e.status, errcode: e.errcode, error, reason: policyReasonOf(e.body) };
   }
   throw new Error("the homeserver accepted what it should have refused");
 }
@@ -59,7 +64,11 @@ describe("restricted rooms (the default)", () => {
     await joinAfterInvite(alice, chloe, roomId);
 
     const refused = await refusal(alice.invite(roomId, emma.userId));
-    expect(refused).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(refused).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "external_not_allowed",
+    });
     expect(refused.error).toContain("restricted to agents");
     expect(refused.error).toContain(emma.userId);
   });
@@ -74,7 +83,11 @@ describe("restricted rooms (the default)", () => {
     });
     await chloe.waitForEvent(roomId, (e) => e.type === "m.room.power_levels");
     const refused = await refusal(chloe.invite(roomId, emma.userId));
-    expect(refused).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(refused).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "external_not_allowed",
+    });
     expect(refused.error).toContain("restricted to agents");
   });
 
@@ -94,6 +107,7 @@ describe("restricted rooms (the default)", () => {
     const refused = await refusal(emma.join(roomId, [A]));
     expect(refused.status).toBe(403);
     expect(refused.error).toBe("Server is banned from room");
+    expect(refused.reason).toBeNull(); // Synapse's own ACL check, not the policy module.
     const members = await alice.request<{ joined: Record<string, unknown> }>(
       `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`,
     );
@@ -108,7 +122,11 @@ describe("restricted rooms (the default)", () => {
 
   it("refuse an external invitee at creation, before any room exists", async () => {
     const refused = await refusal(create(alice, "private", { invite: [emma.userId] }));
-    expect(refused).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(refused).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "external_not_allowed",
+    });
     expect(refused.error).toContain(emma.userId);
   });
 });
@@ -132,6 +150,7 @@ describe("unrestricted rooms (open to external users)", () => {
     const refused = await refusal(felix.join(roomId, [A]));
     expect(refused.status).toBe(403);
     expect(refused.error).toContain("only join this room when invited");
+    expect(refused.reason).toBe("external_not_invited");
   });
 
   it("never raise an external user nor users_default above 0", async () => {
@@ -144,12 +163,17 @@ describe("unrestricted rooms (open to external users)", () => {
         users: { ...(pl.users as object), [emma.userId]: 50 },
       }),
     );
-    expect(raiseEmma).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(raiseEmma).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "external_power_level",
+    });
     expect(raiseEmma.error).toContain(emma.userId);
     const raiseAll = await refusal(
       alice.setState(roomId, "m.room.power_levels", { ...pl, users_default: 10 }),
     );
     expect(raiseAll.error).toContain("users_default");
+    expect(raiseAll.reason).toBe("external_power_level");
     // An agent may still be raised.
     await alice.setState(roomId, "m.room.power_levels", {
       ...pl,
@@ -167,14 +191,17 @@ describe("unrestricted rooms (open to external users)", () => {
     );
     expect(publish.status).toBe(403);
     expect(publish.error).toContain("restricted to agents can be published");
+    expect(publish).toMatchObject({ errcode: "M_FORBIDDEN", reason: "room_not_publishable" });
     const open = await refusal(
       alice.setState(roomId, "m.room.join_rules", { join_rule: "public" }),
     );
     expect(open.error).toContain("invite-only");
+    expect(open.reason).toBe("invite_only_required");
     const createPublished = await refusal(
       create(alice, "private_external", { visibility: "public" }),
     );
     expect(createPublished.error).toContain("cannot be published");
+    expect(createPublished.reason).toBe("room_not_publishable");
   });
 });
 
@@ -188,16 +215,23 @@ describe("direct chats", () => {
     await chloe.join(roomId);
 
     const third = await refusal(alice.invite(roomId, bruno.userId));
-    expect(third).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(third).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "direct_chat_full",
+    });
     expect(third.error).toContain("at most two members");
     const name = await refusal(alice.setState(roomId, "m.room.name", { name: "Renommé" }));
     expect(name.error).toContain("cannot be changed");
+    expect(name.reason).toBe("direct_chat_locked");
     const topic = await refusal(alice.setState(roomId, "m.room.topic", { topic: "Sujet" }));
     expect(topic.error).toContain("cannot be changed");
+    expect(topic.reason).toBe("direct_chat_locked");
     const open = await refusal(
       alice.setState(roomId, "m.room.join_rules", { join_rule: "public" }),
     );
     expect(open.error).toContain("public join rule");
+    expect(open.reason).toBe("direct_chat_public");
   });
 
   it("may be held with an external user", async () => {
@@ -219,6 +253,7 @@ describe("direct chats", () => {
       ),
     );
     expect(refused.error).toContain("at most two members");
+    expect(refused.reason).toBe("direct_chat_full");
   });
 });
 
@@ -236,7 +271,11 @@ describe("changing a room's access rule", () => {
   it("refuses every other change", async () => {
     const open = await create(alice, "private_external");
     const back = await refusal(alice.setState(open, ACCESS_RULES_EVENT, { rule: "restricted" }));
-    expect(back).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+    expect(back).toMatchObject({
+      status: 403,
+      errcode: "M_FORBIDDEN",
+      reason: "access_rule_change",
+    });
     expect(back.error).toContain("from unrestricted to restricted");
 
     const restricted = await create(alice, "private");
@@ -244,6 +283,7 @@ describe("changing a room's access rule", () => {
       alice.setState(restricted, ACCESS_RULES_EVENT, { rule: "direct" }),
     );
     expect(toDirect.error).toContain("from restricted to direct");
+    expect(toDirect.reason).toBe("access_rule_change");
 
     const dm = await create(alice, "direct");
     const fromDirect = await refusal(
@@ -253,12 +293,17 @@ describe("changing a room's access rule", () => {
 
     const bogus = await refusal(alice.setState(restricted, ACCESS_RULES_EVENT, { rule: "open" }));
     expect(bogus.error).toContain("Unknown access rule");
+    expect(bogus.reason).toBe("unknown_access_rule");
     const bogusAtCreation = await refusal(
       alice.createRoom({
         initial_state: [{ type: ACCESS_RULES_EVENT, state_key: "", content: { rule: "open" } }],
       }),
     );
-    expect(bogusAtCreation).toMatchObject({ status: 400, errcode: "M_INVALID_PARAM" });
+    expect(bogusAtCreation).toMatchObject({
+      status: 400,
+      errcode: "M_INVALID_PARAM",
+      reason: "unknown_access_rule",
+    });
   });
 
   it("refuses to open a published forum to external users", async () => {
@@ -267,6 +312,7 @@ describe("changing a room's access rule", () => {
       alice.setState(roomId, ACCESS_RULES_EVENT, { rule: "unrestricted" }),
     );
     expect(refused.error).toContain("invite-only");
+    expect(refused.reason).toBe("invite_only_required");
   });
 
   it("is bypassed by server admins", async () => {

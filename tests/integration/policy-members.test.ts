@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { MatrixHttpError } from "../../homeserver-config/src/admin/matrix-http.ts";
+import { POLICY_REASON_FIELD } from "../../homeserver-config/src/policy/refusal-reasons.ts";
 import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
 import { TestClient } from "../support/matrix-test-client.ts";
 
@@ -81,7 +82,11 @@ describe("external users", () => {
     ]) {
       const err = await emma.createRoom(body).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MatrixHttpError);
-      expect(err).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+      expect(err).toMatchObject({
+        status: 403,
+        errcode: "M_FORBIDDEN",
+        body: { [POLICY_REASON_FIELD]: "external_cannot_create_room" },
+      });
       expect((err as MatrixHttpError).message).toContain("External users cannot create rooms");
     }
   });

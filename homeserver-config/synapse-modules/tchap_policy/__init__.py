@@ -19,6 +19,8 @@ from synapse.api.errors import Codes, SynapseError
 from synapse.module_api import ModuleApi
 
 from . import access_rules as rules
+from . import reasons as R
+from .reasons import Refusal
 from .directory import localpart_for_email, server_for_email
 
 logger = logging.getLogger(__name__)
@@ -104,7 +106,7 @@ class TchapPolicy:
     async def on_create_room(self, requester: Any, config: dict, is_admin: bool) -> None:
         user_id = requester.user.to_string()
         if self._is_external and not is_admin:
-            raise SynapseError(403, "External users cannot create rooms.", Codes.FORBIDDEN)
+            _refuse(403, Refusal(R.EXTERNAL_CANNOT_CREATE_ROOM, "External users cannot create rooms."))
         state = config.setdefault("initial_state", [])
         given = next((e for e in state if e.get("type") == rules.ACCESS_RULES), None)
         rule = (given or {}).get("content", {}).get("rule")
@@ -112,10 +114,9 @@ class TchapPolicy:
             rule = rules.DIRECT if config.get("is_direct") else rules.RESTRICTED
             state.insert(0, {"type": rules.ACCESS_RULES, "state_key": "", "content": {"rule": rule}})
         if rule not in rules.RULES:
-            raise SynapseError(
-                400, f"Unknown access rule {rule!r}: use one of {', '.join(rules.RULES)}.",
-                Codes.INVALID_PARAM,
-            )
+            refusal = rules.rule_change_violation(None, rule, {}, self._externals)
+            assert refusal is not None
+            _refuse(400, refusal, Codes.INVALID_PARAM)
         if rule == rules.RESTRICTED and self._externals:
             if not any(e.get("type") == "m.room.server_acl" for e in state):
                 # The room's own servers then refuse the external servers' joins over
@@ -125,19 +126,20 @@ class TchapPolicy:
             return  # Server admins bypass the refusals below, not the defaults above.
         invitees = config.get("invite") or []
         if rule == rules.UNRESTRICTED and config.get("visibility") == "public":
-            raise SynapseError(
-                403, "A room open to external users cannot be published in the room directory.",
-                Codes.FORBIDDEN,
-            )
+            _refuse(403, Refusal(
+                R.ROOM_NOT_PUBLISHABLE,
+                "A room open to external users cannot be published in the room directory.",
+            ))
         if rule == rules.RESTRICTED:
             externals = [u for u in invitees if self._external_user(u)]
             if externals:
-                raise SynapseError(
-                    403, f"This room is restricted to agents: {', '.join(externals)} may not be "
-                    "invited. Create a room open to external users instead.", Codes.FORBIDDEN,
-                )
+                _refuse(403, Refusal(
+                    R.EXTERNAL_NOT_ALLOWED,
+                    f"This room is restricted to agents: {', '.join(externals)} may not be "
+                    "invited. Create a room open to external users instead.",
+                ))
         if rule == rules.DIRECT and len(set(invitees) | {user_id}) > 2:
-            raise SynapseError(403, "A direct chat has at most two members.", Codes.FORBIDDEN)
+            _refuse(403, Refusal(R.DIRECT_CHAT_FULL, "A direct chat has at most two members."))
 
     @staticmethod
     def _acl_event(deny: list[str]) -> dict:
@@ -145,9 +147,9 @@ class TchapPolicy:
         return {"type": "m.room.server_acl", "state_key": "", "content": content}
 
     async def check_event_allowed(self, event: Any, state: dict) -> tuple[bool, None]:
-        reason = rules.event_violation(event, state, self._externals, self._api.server_name)
-        if reason and not await self._bypass(event.sender):
-            raise SynapseError(403, reason, Codes.FORBIDDEN)
+        refusal = rules.event_violation(event, state, self._externals, self._api.server_name)
+        if refusal and not await self._bypass(event.sender):
+            _refuse(403, refusal)
         if self._is_last_admin_leaving(event, state):
             await self._promote_successor(event, state)
         return True, None
@@ -156,9 +158,11 @@ class TchapPolicy:
         state = await self._api.get_room_state(room_id, [(rules.ACCESS_RULES, "")])
         if rules.current_rule(state) == rules.RESTRICTED or await self._bypass(user_id):
             return "NOT_SPAM"
-        return Codes.FORBIDDEN, {
-            "error": "Only rooms restricted to agents can be published in the room directory."
-        }
+        refusal = Refusal(
+            R.ROOM_NOT_PUBLISHABLE,
+            "Only rooms restricted to agents can be published in the room directory.",
+        )
+        return Codes.FORBIDDEN, {"error": refusal.message, **refusal.fields()}
 
     async def federated_user_may_invite(self, event: Any) -> Any:
         # The inviting server enforces the rules; this is the external server's own check,
@@ -169,7 +173,10 @@ class TchapPolicy:
         access = next((e for e in stripped if e.get("type") == rules.ACCESS_RULES), None)
         if access and access.get("content", {}).get("rule") in (rules.UNRESTRICTED, rules.DIRECT):
             return "NOT_SPAM"
-        return Codes.FORBIDDEN, {"error": "External users may only be invited to rooms open to them."}
+        refusal = Refusal(
+            R.EXTERNAL_NOT_ALLOWED, "External users may only be invited to rooms open to them."
+        )
+        return Codes.FORBIDDEN, {"error": refusal.message, **refusal.fields()}
 
     async def on_new_event(self, event: Any, state: dict) -> None:
         """After restricted → unrestricted, lift the ACL that kept the external servers out."""
@@ -240,6 +247,11 @@ class TchapPolicy:
 
         joins = await self._api.run_db_interaction("tchap_first_joins", first_joins)
         return min(candidates, key=lambda u: (joins.get(u, float("inf")), u))
+
+
+def _refuse(status: int, refusal: Refusal, errcode: str = Codes.FORBIDDEN) -> None:
+    """Raises the refusal with its text as `error` and its reason as `fr.tchap.reason`."""
+    raise SynapseError(status, refusal.message, errcode, refusal.fields())
 
 
 def _levels(state: dict):

@@ -35,7 +35,7 @@ export function PeopleDialog(props: {
     try {
       await props.onPick(hit.userId, hit.displayName);
     } catch (err) {
-      setError(toAppError(err, "invite"));
+      setError(toAppError(err, "invite", { name: splitAgency(hit.displayName, hit.userId).name }));
       setBusy(false);
     }
   };

@@ -1,3 +1,8 @@
+import {
+  policyReasonOf,
+  type PolicyReason,
+} from "../../../homeserver-config/src/policy/refusal-reasons.ts";
+
 /**
  * An error the user may see: a stable `code` (tests assert it, the UI maps it to a translated
  * message) and a technical `detail` for logs. Never holds tokens or passwords.
@@ -31,16 +36,37 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "USER_NOT_FOUND"
   | "NETWORK"
-  | "UNKNOWN";
+  | "UNKNOWN"
+  | PolicyErrorCode;
+
+/** Tchap policy refusals, from the homeserver's `fr.tchap.reason` (never from its text). */
+export type PolicyErrorCode = Uppercase<PolicyReason>;
+
+/** Refusals whose message names the person concerned (`params.name`). */
+const NEEDS_NAME: ReadonlySet<PolicyReason> = new Set(["external_not_allowed"]);
 
 /** Maps a Matrix/HTTP error (from fetch or matrix-js-sdk) to a code the UI can explain. */
 export function toAppError(
   e: unknown,
   context: "invite" | "join" | "generic" = "generic",
+  /** What the message may name: `name`, the person invited. */
+  params: Record<string, string> = {},
 ): AppError {
   if (e instanceof AppError) return e;
-  const err = e as { errcode?: string; httpStatus?: number; name?: string; message?: string };
+  const err = e as {
+    errcode?: string;
+    httpStatus?: number;
+    name?: string;
+    message?: string;
+    data?: unknown;
+    body?: unknown;
+  };
   const message = String(err?.message ?? e);
+  // matrix-js-sdk's MatrixError keeps the JSON body in `data`; our fetch client in `body`.
+  const reason = policyReasonOf(err?.data ?? err?.body);
+  if (reason && !(NEEDS_NAME.has(reason) && !params.name)) {
+    return new AppError(reason.toUpperCase() as PolicyErrorCode, message, params);
+  }
   if (
     err?.name === "ConnectionError" ||
     err?.name === "TypeError" ||

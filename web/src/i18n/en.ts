@@ -37,6 +37,22 @@ export const en: Shape<typeof fr> = {
     EXTERNAL_NOT_ALLOWED:
       "{{name}} is an external user: this room is reserved for public officials. To invite them, create a “Private room open to externals”.",
     DIRECT_CHAT_FULL: "A direct chat is limited to two people.",
+    EXTERNAL_NOT_INVITED: "External users may only join this room when invited.",
+    EXTERNAL_CANNOT_CREATE_ROOM:
+      "External users cannot create rooms: ask a public official to invite you.",
+    ROOM_NOT_PUBLISHABLE:
+      "Only rooms reserved for public officials can be published in the room directory.",
+    INVITE_ONLY_REQUIRED: "A room open to externals must stay invite-only.",
+    DIRECT_CHAT_PUBLIC: "A direct chat cannot become public.",
+    DIRECT_CHAT_LOCKED: "The name, topic and picture of a direct chat cannot be changed.",
+    EXTERNAL_POWER_LEVEL: "In a room open to externals, external users cannot be given rights.",
+    ACCESS_RULE_CHANGE:
+      "This change is not possible: a room reserved for public officials can only be opened to externals.",
+    ROOM_HAS_EXTERNAL_MEMBERS:
+      "The room has external members: it cannot be reserved for public officials.",
+    UNKNOWN_ACCESS_RULE: "Unknown access rule.",
+    ACL_MUST_DENY_EXTERNALS:
+      "A room reserved for public officials must keep excluding the external users' servers.",
     REMOVED_FROM_ROOM: "{{by}} removed you from the room “{{room}}”.",
     FORBIDDEN: "You are not allowed to do this.",
     NOT_FOUND: "Not found.",
@@ -76,6 +92,7 @@ export const en: Shape<typeof fr> = {
     typing_one: "{{names}} is typing…",
     typing_other: "{{names}} are typing…",
     uploading: "Uploading {{name}}",
+    cancelUpload: "Cancel uploading {{name}}",
     admin: "Admin",
     invited: "Invited",
     kick: "Remove {{name}} from the room",
@@ -111,6 +128,8 @@ export const en: Shape<typeof fr> = {
     replyingTo: "Replying to {{name}}",
   },
   media: {
+    open: "Open the image {{name}} full size",
+    close: "Close the image",
     download: "Download {{name}}",
     downloadShort: "Download",
     failed: "The file could not be loaded.",

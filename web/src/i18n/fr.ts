@@ -36,6 +36,26 @@ export const fr = {
     EXTERNAL_NOT_ALLOWED:
       "{{name}} est un utilisateur externe à l'administration : ce salon est réservé aux agents publics. Pour l'inviter, créez un « Salon privé ouvert aux externes ».",
     DIRECT_CHAT_FULL: "Une conversation directe est limitée à deux personnes.",
+    EXTERNAL_NOT_INVITED:
+      "Les utilisateurs externes ne peuvent rejoindre ce salon que sur invitation.",
+    EXTERNAL_CANNOT_CREATE_ROOM:
+      "Les utilisateurs externes ne peuvent pas créer de salon : demandez à un agent de vous inviter.",
+    ROOM_NOT_PUBLISHABLE:
+      "Seuls les salons réservés aux agents peuvent être publiés dans l'annuaire des salons.",
+    INVITE_ONLY_REQUIRED:
+      "Un salon ouvert aux externes doit rester accessible sur invitation uniquement.",
+    DIRECT_CHAT_PUBLIC: "Une conversation directe ne peut pas devenir publique.",
+    DIRECT_CHAT_LOCKED:
+      "Le nom, le sujet et l'image d'une conversation directe ne peuvent pas être modifiés.",
+    EXTERNAL_POWER_LEVEL:
+      "Dans un salon ouvert aux externes, les utilisateurs externes ne peuvent pas recevoir de droits.",
+    ACCESS_RULE_CHANGE:
+      "Ce changement n'est pas possible : un salon réservé aux agents peut seulement être ouvert aux externes.",
+    ROOM_HAS_EXTERNAL_MEMBERS:
+      "Le salon compte des utilisateurs externes : il ne peut pas être réservé aux agents.",
+    UNKNOWN_ACCESS_RULE: "Règle d'accès inconnue.",
+    ACL_MUST_DENY_EXTERNALS:
+      "Un salon réservé aux agents doit continuer d'exclure les serveurs des utilisateurs externes.",
     REMOVED_FROM_ROOM: "{{by}} vous a retiré du salon « {{room}} ».",
     FORBIDDEN: "Vous n'avez pas le droit de faire cela.",
     NOT_FOUND: "Introuvable.",
@@ -75,6 +95,7 @@ export const fr = {
     typing_one: "{{names}} écrit…",
     typing_other: "{{names}} écrivent…",
     uploading: "Envoi de {{name}}",
+    cancelUpload: "Annuler l'envoi de {{name}}",
     admin: "Administrateur",
     invited: "Invité",
     kick: "Retirer {{name}} du salon",
@@ -110,6 +131,8 @@ export const fr = {
     replyingTo: "Réponse à {{name}}",
   },
   media: {
+    open: "Ouvrir l'image {{name}} en grand",
+    close: "Fermer l'image",
     download: "Télécharger {{name}}",
     downloadShort: "Télécharger",
     failed: "Impossible de charger le fichier.",

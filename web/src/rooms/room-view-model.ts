@@ -13,10 +13,6 @@ import {
   type Room,
   type RoomMember,
 } from "matrix-js-sdk";
-import {
-  ACCESS_RULES_EVENT,
-  type AccessRule,
-} from "../../../homeserver-config/src/policy/room-types.ts";
 import { AppError, toAppError } from "../core/app-error.ts";
 import { splitAgency } from "../core/agency.ts";
 import { coalesce, Disposer, Observable } from "../core/observable.ts";
@@ -422,10 +418,7 @@ export class RoomViewModel {
     try {
       await this.client.invite(this.room.roomId, userId);
     } catch (e) {
-      const rule = this.room.currentState.getStateEvents(ACCESS_RULES_EVENT, "")?.getContent()
-        ?.rule as AccessRule | undefined;
-      const targetName = splitAgency(displayName, userId).name;
-      throw explainInviteRefusal(e, { rule: rule ?? "restricted", targetName });
+      throw explainInviteRefusal(e, splitAgency(displayName, userId).name);
     }
   }
 
