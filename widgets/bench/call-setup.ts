@@ -70,9 +70,134 @@ export const FIRST_REMOTE_FRAME = `(() => {
   });
 })()`;
 
+/**
+ * Setup steps inside Element Call's frame, in `window.__callTrace` as {name, at} (absolute ms):
+ * signalling sockets, peer connections and remote tracks. Its fetches are read from resource
+ * timing afterwards. Like FIRST_REMOTE_FRAME, a string.
+ */
+export const FRAME_TRACE = `(() => {
+  if (window.__callTrace) return;
+  const trace = [];
+  window.__callTrace = trace;
+  const mark = (name) => trace.push({ name, at: performance.timeOrigin + performance.now() });
+  const NativeWs = window.WebSocket;
+  window.WebSocket = class extends NativeWs {
+    constructor(url, protocols) {
+      super(url, protocols);
+      const path = new URL(url, location.href).pathname;
+      mark("ws-created " + path);
+      this.addEventListener("open", () => mark("ws-open " + path));
+      let first = true;
+      this.addEventListener("message", () => { if (first) { first = false; mark("ws-first-message " + path); } });
+    }
+  };
+  const NativePc = window.RTCPeerConnection;
+  let n = 0;
+  window.RTCPeerConnection = class extends NativePc {
+    constructor(config) {
+      super(config);
+      const id = "pc" + ++n;
+      mark(id + "-created");
+      this.addEventListener("connectionstatechange", () => mark(id + "-" + this.connectionState));
+      this.addEventListener("track", (ev) => {
+        mark(id + "-track-" + ev.track.kind);
+        ev.track.addEventListener("unmute", () => mark(id + "-track-unmuted-" + ev.track.kind), { once: true });
+      });
+      const srd = this.setRemoteDescription.bind(this);
+      this.setRemoteDescription = (d) => { mark(id + "-remote-" + (d && d.type)); return srd(d); };
+    }
+  };
+})()`;
+
+/** Distinct error texts (tokens cut out, long ones shortened) with how often each occurred. */
+function groupErrors(errors: string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const e of errors) {
+    const text = e.replace(/(access_token|join_request|token)=[^&\s'"]+/g, "$1=…").slice(0, 300);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15);
+}
+
 interface Sample {
   total: number;
   joined: number;
+  /** First time (ms after the click) each setup step happened. */
+  steps: Map<string, number>;
+}
+
+/** Resource fetches of Element Call's frame worth a line: its page, config and RTC requests. */
+const TIMED_FETCH =
+  /index\.html|config\.json|\/sfu\/get|\/get_token|\/validate|openid|versions|well-known/;
+
+async function collectSteps(page: Page, frame: Frame, t0: number): Promise<Map<string, number>> {
+  const host = await page.evaluate(() => {
+    const marks = performance
+      .getEntriesByType("mark")
+      .filter((m) => m.name.startsWith("call:"))
+      .map((m) => ({ name: m.name.slice(5), at: performance.timeOrigin + m.startTime }));
+    performance.clearMarks();
+    return marks;
+  });
+  const inFrame = await frame
+    .evaluate(() => {
+      const w = window as unknown as { __callTrace?: { name: string; at: number }[] };
+      const origin = performance.timeOrigin;
+      const fetches = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map(
+        (r) => ({
+          name: new URL(r.name).pathname,
+          start: origin + r.startTime,
+          end: origin + r.responseEnd,
+        }),
+      );
+      const nav = performance.getEntriesByType("navigation")[0] as
+        PerformanceNavigationTiming | undefined;
+      const assets = fetches.filter((f) => f.name.includes("/assets/"));
+      return {
+        trace: w.__callTrace ?? [],
+        fetches,
+        navigation: nav
+          ? {
+              start: origin,
+              domInteractive: origin + nav.domInteractive,
+              loaded: origin + nav.loadEventEnd,
+            }
+          : undefined,
+        assets: assets.length
+          ? { count: assets.length, lastEnd: Math.max(...assets.map((a) => a.end)) }
+          : undefined,
+      };
+    })
+    .catch(() => undefined);
+  const steps = new Map<string, number>();
+  const add = (name: string, at: number) => {
+    if (!steps.has(name) && at >= t0) steps.set(name, at - t0);
+  };
+  for (const m of host) add(`host ${m.name}`, m.at);
+  if (inFrame) {
+    for (const m of inFrame.trace) add(`ec ${m.name}`, m.at);
+    for (const f of inFrame.fetches) {
+      if (!TIMED_FETCH.test(f.name)) continue;
+      add(`ec fetch ${f.name} start`, f.start);
+      add(`ec fetch ${f.name} end`, f.end);
+    }
+    if (inFrame.navigation) {
+      add("ec navigation start", inFrame.navigation.start);
+      add("ec dom interactive", inFrame.navigation.domInteractive);
+    }
+    if (inFrame.assets) add(`ec ${inFrame.assets.count} assets loaded`, inFrame.assets.lastEnd);
+  }
+  return steps;
+}
+
+/** The median time of each step over the samples that have it, in order. */
+function medianSteps(samples: Sample[]): [string, number, number][] {
+  const all = new Map<string, number[]>();
+  for (const s of samples)
+    for (const [name, t] of s.steps) all.set(name, [...(all.get(name) ?? []), t]);
+  return [...all]
+    .map(([name, ts]): [string, number, number] => [name, percentile(ts, 50), ts.length])
+    .sort((a, b) => a[1] - b[1]);
 }
 
 async function callFrame(page: Page, widgetId: string): Promise<Frame> {
@@ -113,7 +238,8 @@ async function oneCall(alice: WebUser): Promise<Sample> {
     { polling: 20, timeout: 60_000 },
   );
   const t1 = (await handle.jsonValue()) as number;
-  const sample = { total: t1 - t0, joined: (await joinedAt) - t0 };
+  const steps = await collectSteps(page, frame, t0);
+  const sample = { total: t1 - t0, joined: (await joinedAt) - t0, steps };
   await dockedCall(page).getByRole("button", { name: "Raccrocher" }).click();
   await dockedCall(page).waitFor({ state: "detached", timeout: 30_000 });
   // Let the leave reach the other side before calling again.
@@ -143,6 +269,15 @@ export const callSetupTime: Benchmark = {
       const [alice, chloe] = await Promise.all([openClient(stack, a), openClient(stack, c)]);
       users.push(alice, chloe);
       await alice.browser.context.addInitScript({ content: FIRST_REMOTE_FRAME });
+      await alice.browser.context.addInitScript({ content: FRAME_TRACE });
+      // Which requests fail (the console's "Failed to load resource" lines carry no URL).
+      for (const u of [alice, chloe])
+        u.page.on("response", (r) => {
+          if (r.status() >= 400)
+            u.errors.push(
+              `HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`,
+            );
+        });
       await Promise.all([loginAndOpen(alice, roomId), loginAndOpen(chloe, roomId)]);
       // B is in the call, publishing, for the whole benchmark.
       await startVideoCall(chloe.page);
@@ -162,6 +297,11 @@ export const callSetupTime: Benchmark = {
           `  call ${i + 1}/${WARMUP + CALLS}: ${Math.round(s.total)} ms (joined ${Math.round(s.joined)} ms)`,
         );
       }
+      log("  median setup timeline (ms after the click; samples with the step):");
+      for (const [name, t, n] of medianSteps(samples))
+        log(
+          `    ${String(Math.round(t)).padStart(6)}  ${name}${n < samples.length ? ` (${n})` : ""}`,
+        );
       const total = samples.map((s) => s.total);
       const joined = samples.map((s) => s.joined);
       return [
@@ -186,7 +326,10 @@ export const callSetupTime: Benchmark = {
       ];
     } finally {
       for (const u of users) {
-        if (u.errors.length) log(`  ${u.account.email}: ${u.errors.length} page errors`);
+        if (u.errors.length) {
+          log(`  ${u.account.email}: ${u.errors.length} page errors`);
+          for (const [text, n] of groupErrors(u.errors)) log(`    ${n}× ${text}`);
+        }
         await u.close();
       }
     }

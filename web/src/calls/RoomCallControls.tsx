@@ -31,6 +31,9 @@ export function RoomCallControls({
   const active = useObservable(controller.active);
   const here = active?.roomId === room.roomId;
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (placement === "header") controller.warmUp();
+  }, [controller, placement, room]);
   const { t } = useTranslation(CALLS_NS);
 
   const start = (media: CallMedia) => {

@@ -22,6 +22,7 @@ import { callIntent, type CallIntent, type CallMedia } from "../element-call/wid
 import { CallWidgetHost, type CallHostState } from "../host/call-widget-host.ts";
 import { awaitingCleartext, MatrixClientAdapter } from "../host/matrix-client-adapter.ts";
 import { Store } from "../util/store.ts";
+import { CallPrefetch } from "./call-prefetch.ts";
 import { declines, ringFromNotification, type NotificationEventLike, type Ring } from "./ring.ts";
 
 export interface ActiveCall {
@@ -42,7 +43,14 @@ export interface CallControllerOptions {
   lang: () => string;
   theme?: () => "light" | "dark";
   log?: (line: string) => void;
+  /**
+   * Each call's setup steps (widget API messages, to-device arrivals) during its first
+   * `TRACE_WINDOW_MS`, e.g. as `performance.mark`s for the call-setup benchmark and devtools.
+   */
+  trace?: (step: string) => void;
 }
+
+const TRACE_WINDOW_MS = 30_000;
 
 /** How long a ring may outlive its caller's call membership (state may trail the ring). */
 const CALLER_GONE_GRACE_MS = 5_000;
@@ -53,6 +61,7 @@ export class CallController {
   /** Where the docked call goes: the room's placeholder, when that room is on screen. */
   readonly dockTarget = new Store<{ roomId: string; element: HTMLElement } | null>(null);
   private readonly adapter: MatrixClientAdapter;
+  private readonly prefetch: CallPrefetch;
   private container: HTMLElement | null = null;
   private readonly cleanups: (() => void)[] = [];
   private readonly ringTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -64,6 +73,7 @@ export class CallController {
 
   constructor(private readonly o: CallControllerOptions) {
     this.adapter = new MatrixClientAdapter(o.client);
+    this.prefetch = new CallPrefetch(this.adapter);
     this.watchRings();
   }
 
@@ -83,6 +93,14 @@ export class CallController {
     else if (current?.roomId === roomId) this.dockTarget.set(null);
   }
 
+  /**
+   * A room with call buttons is on screen: fetch what a call start needs from the homeserver
+   * (OpenID token, RTC transports) now, so pressing a button does not wait for it.
+   */
+  warmUp(): void {
+    this.prefetch.warm();
+  }
+
   /** Starts or joins the room's call with our Element Call. */
   start(roomId: string, media: CallMedia): CallWidgetHost {
     const room = this.o.client.getRoom(roomId);
@@ -97,8 +115,9 @@ export class CallController {
     for (const old of this.ending) old.dispose();
     this.dismissRing(roomId);
     const me = this.o.client.getSafeUserId();
+    this.prefetch.warm();
     const host = new CallWidgetHost({
-      client: this.adapter,
+      client: this.prefetch.callClient(),
       feed: this.adapter,
       roomId,
       intent,
@@ -109,6 +128,7 @@ export class CallController {
       theme: this.o.theme?.(),
       displayName: room.getMember(me)?.name ?? this.o.client.getUser(me)?.displayName,
       log: this.o.log,
+      trace: this.setupTrace(),
     });
     host.iframe.classList.add("call-iframe");
     const publish = () => {
@@ -123,6 +143,16 @@ export class CallController {
     });
     this.active.set({ roomId, intent, state: host.state, host });
     return host;
+  }
+
+  private setupTrace(): ((step: string) => void) | undefined {
+    const trace = this.o.trace;
+    if (!trace) return undefined;
+    const until = Date.now() + TRACE_WINDOW_MS;
+    trace("start");
+    return (step) => {
+      if (Date.now() <= until) trace(step);
+    };
   }
 
   /** Leaves the active call. */

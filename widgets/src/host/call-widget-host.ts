@@ -50,6 +50,8 @@ export interface CallWidgetHostOptions {
   displayName?: string;
   widgetId?: string;
   log?: (line: string) => void;
+  /** Setup steps as they happen (see WidgetSessionOptions.trace). */
+  trace?: (step: string) => void;
   /** How long to wait for Element Call to close after it hung up, or to obey a hang-up. */
   closeTimeoutMs?: number;
 }
@@ -102,6 +104,7 @@ export class CallWidgetHost {
       feed: o.feed,
       container: o.container,
       log: o.log,
+      trace: o.trace,
     });
     const s = this.session;
     s.onAction(ElementCallActions.Join, (req) => {

@@ -39,6 +39,11 @@ export interface WidgetSessionOptions {
   store?: ApprovalStore;
   /** Diagnostics without message contents (never tokens). */
   log?: (line: string) => void;
+  /**
+   * Step names as they happen (iframe created and loaded, each widget API message in and out,
+   * with the event type for sends): for timing a call's setup. Names only, never contents.
+   */
+  trace?: (step: string) => void;
 }
 
 /** The request object of a widget action, with `reply` bound to the session's transport. */
@@ -70,6 +75,9 @@ export class WidgetSession {
     iframe.src = o.widget.url;
     o.container.appendChild(iframe);
     this.iframe = iframe;
+    const trace = o.trace;
+    trace?.("iframe-created");
+    if (trace) iframe.addEventListener("load", () => trace("iframe-loaded"), { once: true });
 
     // Must be in place before the ClientWidgetApi adds its own message listener.
     this.cleanups.push(
@@ -101,15 +109,22 @@ export class WidgetSession {
     });
     const driver = new MatrixWidgetDriver(o.client, policy, o.roomId);
     this.api = new ClientWidgetApi(widget, iframe, driver);
-    silenceTransportLog(this.api);
+    silenceTransportLog(this.api, trace);
     this.api.setViewedRoomId(o.roomId);
+    if (trace) {
+      this.api.on("ready", () => trace("capabilities-ready"));
+      this.api.transport.on("message", (ev: CustomEvent<IWidgetApiRequest>) =>
+        trace(`from-widget:${stepName(ev.detail)}`),
+      );
+    }
 
     this.cleanups.push(
       o.feed.onTimelineEvent(o.roomId, (ev) => void this.api.feedEvent(ev).catch(this.warn)),
       o.feed.onStateEvent(o.roomId, (ev) => void this.api.feedStateUpdate(ev).catch(this.warn)),
-      o.feed.onToDevice(
-        (msg, encrypted) => void this.api.feedToDevice(msg, encrypted).catch(this.warn),
-      ),
+      o.feed.onToDevice((msg, encrypted) => {
+        trace?.(`to-device-in:${msg.type}`);
+        void this.api.feedToDevice(msg, encrypted).catch(this.warn);
+      }),
     );
   }
 
@@ -153,17 +168,31 @@ export class WidgetSession {
   }
 }
 
+/** An API message's action, with the event type for sends (never contents). */
+function stepName(msg: IWidgetApiRequest): string {
+  const data = (msg.data ?? {}) as { type?: unknown; action?: unknown; delay?: unknown };
+  const type = typeof data.type === "string" ? data.type : undefined;
+  const delayed = data.delay !== undefined ? ":delayed" : "";
+  const action = typeof data.action === "string" ? `:${data.action}` : "";
+  return `${msg.action}${type ? `:${type}` : ""}${delayed}${msg.action.includes("delayed") ? action : ""}`;
+}
+
 /**
  * matrix-widget-api's transport console.logs every message it sends, including OpenID tokens
- * handed to the widget. Tokens never go to logs: send without logging.
+ * handed to the widget. Tokens never go to logs: send without logging (tracing the step).
  */
-function silenceTransportLog(api: ClientWidgetApi): void {
+function silenceTransportLog(api: ClientWidgetApi, trace?: (step: string) => void): void {
   // The transport's sendInternal is private in the typings; we replace it on this instance.
   const transport = api.transport as unknown as {
     transportWindow: Window;
     targetOrigin: string;
     sendInternal: (message: unknown) => void;
   };
-  transport.sendInternal = (message: unknown) =>
+  transport.sendInternal = (message: unknown) => {
+    if (trace) {
+      const m = message as IWidgetApiRequest & { response?: unknown };
+      trace(`${m.response === undefined ? "to-widget" : "reply"}:${stepName(m)}`);
+    }
     transport.transportWindow.postMessage(message, transport.targetOrigin);
+  };
 }
