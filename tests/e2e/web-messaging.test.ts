@@ -1,3 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   acceptInvite,
@@ -9,6 +13,7 @@ import {
   login,
   message,
   openClient,
+  openRoom,
   send,
   tinyPng,
   type WebUser,
@@ -112,17 +117,71 @@ describe("web client across agencies", () => {
       .waitFor({ timeout: 30_000 });
   });
 
-  it("shares an image the other agency sees (encrypted, authenticated media)", async () => {
+  it("shares an image the other agency sees as a thumbnail, full size on demand", async () => {
     await alice.page.getByTestId("file-input").setInputFiles({
       name: "schema.png",
       mimeType: "image/png",
-      buffer: tinyPng(),
+      buffer: tinyPng(1600, 1200),
     });
     const img = chloe.page.locator("li.message img.thumb[alt='schema.png']");
     await img.waitFor({ timeout: 30_000 });
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
+    // The event carries the sender's encrypted thumbnail (info.thumbnail_file, its own key).
+    expect(await img.getAttribute("data-preview")).toBe("thumbnail_file");
+    const natural = (el: Element) => {
+      const i = el as HTMLImageElement;
+      return i.complete ? [i.naturalWidth, i.naturalHeight] : [0, 0];
+    };
+    await expect.poll(() => img.evaluate(natural), { timeout: 20_000 }).toEqual([800, 600]);
     await expectNoUnableToDecrypt(chloe.page);
     await chloe.page.screenshot({ path: ".local/web-e2e-chloe-private-room.png" });
+
+    await chloe.page.getByRole("button", { name: "Ouvrir l'image schema.png en grand" }).click();
+    const full = chloe.page.locator("dialog img.full[alt='schema.png']");
+    await full.waitFor({ timeout: 30_000 });
+    await expect.poll(() => full.evaluate(natural), { timeout: 20_000 }).toEqual([1600, 1200]);
+    await chloe.page.keyboard.press("Escape");
+    await full.waitFor({ state: "detached" });
+    await chloe.page.getByRole("button", { name: "Télécharger schema.png" }).waitFor();
+  });
+
+  it("cancels an upload in progress: nothing is sent, the next message goes through", async () => {
+    const p = alice.page;
+    // Loopback uploads finish in a blink: throttle Alice's uploads so there is time to cancel.
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 2 * 1024 * 1024,
+    });
+    // Generated here (random, so nothing can compress it); a path, not a 30 MB protocol message.
+    const big = join(await mkdtemp(join(tmpdir(), "web-e2e-")), "archive-lourde.bin");
+    await writeFile(big, randomBytes(30 * 1024 * 1024));
+    try {
+      await p.getByTestId("file-input").setInputFiles(big);
+      const progress = p.getByRole("progressbar", { name: "Envoi de archive-lourde.bin" });
+      await expect
+        .poll(async () => Number(await progress.getAttribute("value")), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await p.getByRole("button", { name: "Annuler l'envoi de archive-lourde.bin" }).click();
+      await progress.waitFor({ state: "detached", timeout: 5_000 });
+    } finally {
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await cdp.detach();
+      await rm(dirname(big), { recursive: true, force: true });
+    }
+    await send(p, "Fichier annulé, je vous l'envoie autrement");
+    await message(chloe.page, "je vous l'envoie autrement").waitFor({ timeout: 30_000 });
+    // Give a late send every chance to show up, then check neither side has it.
+    await chloe.page.waitForTimeout(3_000);
+    expect(await message(chloe.page, "archive-lourde.bin").count()).toBe(0);
+    expect(await message(p, "archive-lourde.bin").count()).toBe(0);
   });
 
   it("runs a forum room (not encrypted)", async () => {
@@ -133,6 +192,18 @@ describe("web client across agencies", () => {
     await acceptInvite(chloe.page, forum);
     await send(chloe.page, "Première question au forum");
     await message(alice.page, "Première question au forum").waitFor({ timeout: 30_000 });
+    // A clear image without a sender thumbnail: the server's thumbnailer (authenticated).
+    await chloe.page.getByTestId("file-input").setInputFiles({
+      name: "petit.png",
+      mimeType: "image/png",
+      buffer: tinyPng(),
+    });
+    const img = alice.page.locator("li.message img.thumb[alt='petit.png']");
+    await img.waitFor({ timeout: 30_000 });
+    expect(await img.getAttribute("data-preview")).toBe("server");
+    await expect
+      .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 20_000 })
+      .toBeGreaterThan(0);
   });
 
   it("starts an encrypted DM with someone of another agency", async () => {
@@ -159,6 +230,54 @@ describe("web client across agencies", () => {
     const dmRow = alice.page.locator(`button.room-row[data-room-id="${dmId}"]`);
     expect(await dmRow.locator(".room-name").textContent()).toBe("Chloé Bernard");
     expect(await dmRow.locator(".agency").textContent()).toBe("Min. B");
+  });
+
+  it("mentions someone of another agency by display name: a link, a badge, a highlight", async () => {
+    // Chloé stays in the DM while Alice writes in their private room.
+    const p = alice.page;
+    await openRoom(p, roomName);
+    const box = p.getByLabel("Écrire un message");
+    await box.pressSequentially("@chl");
+    const list = p.getByRole("listbox", { name: "Personnes du salon à mentionner" });
+    await list.waitFor();
+    expect(await list.getByRole("option").allTextContents()).toEqual(["Chloé BernardMin. B"]);
+    await box.press("Escape");
+    await list.waitFor({ state: "detached" });
+    expect(await box.inputValue()).toBe("@chl");
+    await box.fill("");
+    await box.pressSequentially("Merci @Ber");
+    await list.waitFor();
+    await box.press("ArrowDown"); // wraps around the one option: still Chloé
+    expect(await list.getByRole("option", { selected: true }).textContent()).toContain("Chloé");
+    await box.press("Enter");
+    await list.waitFor({ state: "detached" });
+    expect(await box.inputValue()).toBe("Merci Chloé Bernard ");
+    await box.pressSequentially("pour la relecture");
+    await box.press("Enter");
+
+    const row = chloe.page.locator("button.room-row", { hasText: roomName });
+    await expect
+      .poll(
+        () =>
+          row
+            .locator(".badge.mention")
+            .getAttribute("aria-label")
+            .catch(() => null),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe("1 mention");
+    await openRoom(chloe.page, roomName);
+    const mention = chloe.page.locator("li.message.mentions-me", { hasText: "pour la relecture" });
+    await mention.waitFor({ timeout: 30_000 });
+    const link = mention.locator(`a[href="https://matrix.to/#/${chloe.account.userId}"]`);
+    expect(await link.textContent()).toBe("Chloé Bernard");
+    expect(await mention.locator(".mention-tag").textContent()).toBe("vous mentionne");
+    // Alice's own copy is not highlighted for her.
+    const mine = p.locator("li.message.mine", { hasText: "pour la relecture" });
+    await mine.waitFor();
+    expect(await mine.getAttribute("class")).not.toContain("mentions-me");
   });
 
   it("keeps the session over a reload and decrypts history", async () => {

@@ -122,11 +122,20 @@ export function RoomView({ vm, chat }: { vm: RoomViewModel; chat: ChatViewModel 
                   </button>
                 </>
               ) : (
-                <progress
-                  max={u.total || 1}
-                  value={u.loaded}
-                  aria-label={t("room.uploading", { name: u.name })}
-                />
+                <>
+                  <progress
+                    max={u.total || 1}
+                    value={u.loaded}
+                    aria-label={t("room.uploading", { name: u.name })}
+                  />
+                  <button
+                    type="button"
+                    onClick={() => vm.cancelUpload(u.id)}
+                    aria-label={t("room.cancelUpload", { name: u.name })}
+                  >
+                    {t("common.cancel")}
+                  </button>
+                </>
               )}
             </div>
           ))}

@@ -57,7 +57,7 @@ function Message({
   const sent = item.status === "sent";
   return (
     <li
-      className={`message${item.mine ? " mine" : ""}`}
+      className={`message${item.mine ? " mine" : ""}${item.mentionsMe ? " mentions-me" : ""}`}
       data-event-id={item.id}
       data-status={item.status}
       tabIndex={0}
@@ -68,6 +68,7 @@ function Message({
         {agency && <span className="agency">{agency}</span>}
         <time dateTime={new Date(item.ts).toISOString()}>{time}</time>
         {item.edited && <span className="edited">{t("message.edited")}</span>}
+        {item.mentionsMe && <span className="mention-tag">{t("message.mentionsYou")}</span>}
       </div>
       {item.replyTo && (
         <blockquote className="reply-quote">

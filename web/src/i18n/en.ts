@@ -100,6 +100,7 @@ export const en: Shape<typeof fr> = {
     kickConfirm: "Remove {{name}} from the room?",
   },
   message: {
+    mentionsYou: "mentions you",
     label: "Message from {{name}} at {{time}}",
     edited: "(edited)",
     redacted: "Message deleted",
@@ -119,6 +120,7 @@ export const en: Shape<typeof fr> = {
     reactionCount: "{{key}}: {{count}}",
   },
   composer: {
+    mentionList: "Room members to mention",
     label: "Write a message",
     placeholder: "Write a message…",
     placeholderEncrypted: "Write an encrypted message…",
@@ -128,6 +130,7 @@ export const en: Shape<typeof fr> = {
     replyingTo: "Replying to {{name}}",
   },
   media: {
+    loading: "Loading the image…",
     open: "Open the image {{name}} full size",
     close: "Close the image",
     download: "Download {{name}}",

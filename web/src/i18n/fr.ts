@@ -103,6 +103,7 @@ export const fr = {
     kickConfirm: "Retirer {{name}} du salon ?",
   },
   message: {
+    mentionsYou: "vous mentionne",
     label: "Message de {{name}} à {{time}}",
     edited: "(modifié)",
     redacted: "Message supprimé",
@@ -122,6 +123,7 @@ export const fr = {
     reactionCount: "{{key}} : {{count}}",
   },
   composer: {
+    mentionList: "Personnes du salon à mentionner",
     label: "Écrire un message",
     placeholder: "Écrire un message…",
     placeholderEncrypted: "Écrire un message chiffré…",
@@ -131,6 +133,7 @@ export const fr = {
     replyingTo: "Réponse à {{name}}",
   },
   media: {
+    loading: "Chargement de l'image…",
     open: "Ouvrir l'image {{name}} en grand",
     close: "Fermer l'image",
     download: "Télécharger {{name}}",

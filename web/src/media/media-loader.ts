@@ -1,4 +1,5 @@
 import { decryptAttachment } from "./attachment-crypto.ts";
+import { THUMBNAIL_BOUND } from "./thumbnail-size.ts";
 
 /**
  * Downloads media through the authenticated endpoints (`/_matrix/client/v1/media/…`, which
@@ -55,7 +56,7 @@ export class MediaLoader {
       );
     }
     const url = opts.thumbnail
-      ? `${this.baseUrl}/_matrix/client/v1/media/thumbnail/${path}?width=800&height=600&method=scale`
+      ? `${this.baseUrl}/_matrix/client/v1/media/thumbnail/${path}?width=${THUMBNAIL_BOUND.width}&height=${THUMBNAIL_BOUND.height}&method=scale`
       : `${this.baseUrl}/_matrix/client/v1/media/download/${path}`;
     return URL.createObjectURL(await this.fetchBytes(url));
   }

@@ -17,8 +17,10 @@ import { AppError, toAppError } from "../core/app-error.ts";
 import { splitAgency } from "../core/agency.ts";
 import { coalesce, Disposer, Observable } from "../core/observable.ts";
 import { encryptAttachment } from "../media/attachment-crypto.ts";
+import { readImage } from "../media/make-thumbnail.ts";
 import { toRawEvent } from "../timeline/event-mapping.ts";
 import { markdownToContent } from "../timeline/markdown.ts";
+import type { ChosenMention } from "../timeline/mention-query.ts";
 import { buildTimeline, type MessageItem, type TimelineItem } from "../timeline/timeline-model.ts";
 import { explainInviteRefusal } from "./invite-refusal.ts";
 import { isDirectRoom, directRoomIds } from "./room-list-view-model.ts";
@@ -70,6 +72,7 @@ export class RoomViewModel {
   private lastReadSent: string | null = null;
   private typingSentAt = 0;
   private uploadSeq = 0;
+  private readonly uploadAborts = new Map<string, AbortController>();
   /**
    * Events seen decrypted as messages. A redaction wipes the decrypted content, leaving an
    * `m.room.encrypted` shell that could as well be a reaction; these stay "message deleted".
@@ -158,6 +161,10 @@ export class RoomViewModel {
 
   get roomId(): string {
     return this.room.roomId;
+  }
+
+  get myUserId(): string {
+    return this.me;
   }
 
   private snapshot(keep: Pick<RoomState, "paginating" | "error">): RoomState {
@@ -278,10 +285,10 @@ export class RoomViewModel {
   }
 
   /** Sends the composer text. Failures stay in the timeline as failed sends with retry. */
-  send(text: string): void {
+  send(text: string, mentions: readonly ChosenMention[] = []): void {
     if (!text.trim()) return;
     const { replyTo, editing } = this.state.get();
-    const content: Record<string, unknown> = { ...markdownToContent(text) };
+    const content: Record<string, unknown> = { ...markdownToContent(text, mentions) };
     this.patch({ replyTo: null, editing: null });
     if (editing) {
       const edit = {
@@ -359,8 +366,15 @@ export class RoomViewModel {
 
   // ----- files -----
 
+  /**
+   * Uploads a file (encrypted in encrypted rooms) with progress, then sends it. Images larger
+   * than the thumbnail bound get a thumbnail drawn here and uploaded too (its own key in
+   * encrypted rooms). `cancelUpload` aborts the HTTP upload: then nothing is sent.
+   */
   async upload(file: File): Promise<void> {
     const id = `up${++this.uploadSeq}`;
+    const abort = new AbortController();
+    this.uploadAborts.set(id, abort);
     const setUpload = (u: Partial<Upload> | null) =>
       this.patch({
         uploads: u
@@ -375,37 +389,78 @@ export class RoomViewModel {
     });
     try {
       const encrypted = this.room.hasEncryptionStateEvent();
-      const dims = file.type.startsWith("image/") ? await imageSize(file) : null;
-      let body: Blob = file;
-      let fileInfo: Record<string, unknown> | null = null;
-      if (encrypted) {
-        const enc = await encryptAttachment(await file.arrayBuffer());
-        body = new Blob([enc.data], { type: "application/octet-stream" });
-        fileInfo = enc.info as unknown as Record<string, unknown>;
-      }
-      const res = await this.client.uploadContent(body, {
-        name: encrypted ? undefined : file.name,
-        includeFilename: !encrypted,
-        type: encrypted ? "application/octet-stream" : file.type || "application/octet-stream",
-        progressHandler: ({ loaded, total }) => setUpload({ loaded, total }),
-      });
-      const info = {
-        mimetype: file.type || "application/octet-stream",
+      const image = file.type.startsWith("image/") ? await readImage(file) : null;
+      const mimetype = file.type || "application/octet-stream";
+      const source = await this.uploadBlob(file, mimetype, encrypted, abort, (loaded, total) =>
+        setUpload({ loaded, total }),
+      );
+      const thumb = image?.thumbnail
+        ? await this.uploadBlob(image.thumbnail.blob, image.thumbnail.blob.type, encrypted, abort)
+        : null;
+      if (abort.signal.aborted) return;
+      const info: Record<string, unknown> = {
+        mimetype,
         size: file.size,
-        ...(dims ? { w: dims.width, h: dims.height } : {}),
+        ...(image ? { w: image.size.width, h: image.size.height } : {}),
       };
+      if (thumb && image?.thumbnail) {
+        info.thumbnail_info = {
+          w: image.thumbnail.size.width,
+          h: image.thumbnail.size.height,
+          mimetype: image.thumbnail.blob.type,
+          size: image.thumbnail.blob.size,
+        };
+        if (thumb.file) info.thumbnail_file = thumb.file;
+        else info.thumbnail_url = thumb.url;
+      }
       const content = {
-        msgtype: dims ? "m.image" : "m.file",
+        msgtype: image ? "m.image" : "m.file",
         body: file.name,
         filename: file.name,
         info,
-        ...(fileInfo ? { file: { ...fileInfo, url: res.content_uri } } : { url: res.content_uri }),
+        ...(source.file ? { file: source.file } : { url: source.url }),
       };
       setUpload(null);
       void this.client.sendMessage(this.room.roomId, content as never).catch(() => undefined);
     } catch (e) {
-      setUpload({ error: toAppError(e).code });
+      if (abort.signal.aborted) setUpload(null);
+      else setUpload({ error: toAppError(e).code });
+    } finally {
+      this.uploadAborts.delete(id);
     }
+  }
+
+  /** One blob to the media repository: `url` in clear rooms, an EncryptedFile otherwise. */
+  private async uploadBlob(
+    blob: Blob,
+    mimetype: string,
+    encrypted: boolean,
+    abort: AbortController,
+    progress?: (loaded: number, total: number) => void,
+  ): Promise<{ url?: string; file?: Record<string, unknown> }> {
+    let body: Blob = blob;
+    let fileInfo: Record<string, unknown> | null = null;
+    if (encrypted) {
+      const enc = await encryptAttachment(await blob.arrayBuffer());
+      body = new Blob([enc.data], { type: "application/octet-stream" });
+      fileInfo = enc.info as unknown as Record<string, unknown>;
+    }
+    if (abort.signal.aborted) throw new DOMException("upload cancelled", "AbortError");
+    const name = blob instanceof File ? blob.name : undefined;
+    const res = await this.client.uploadContent(body, {
+      ...(name && !encrypted ? { name } : {}),
+      includeFilename: !encrypted && !!name,
+      type: encrypted ? "application/octet-stream" : mimetype,
+      abortController: abort,
+      ...(progress ? { progressHandler: ({ loaded, total }) => progress(loaded, total) } : {}),
+    });
+    return fileInfo ? { file: { ...fileInfo, url: res.content_uri } } : { url: res.content_uri };
+  }
+
+  /** Aborts an upload in progress (nothing is sent) or dismisses a failed one. */
+  cancelUpload(id: string): void {
+    this.uploadAborts.get(id)?.abort();
+    this.dismissUpload(id);
   }
 
   dismissUpload(id: string): void {
@@ -431,18 +486,8 @@ export class RoomViewModel {
   }
 
   dispose(): void {
+    for (const abort of this.uploadAborts.values()) abort.abort();
     this.stopTyping();
     this.disposer.dispose();
-  }
-}
-
-async function imageSize(file: File): Promise<{ width: number; height: number } | null> {
-  try {
-    const bmp = await createImageBitmap(file);
-    const size = { width: bmp.width, height: bmp.height };
-    bmp.close();
-    return size;
-  } catch {
-    return null;
   }
 }

@@ -39,11 +39,53 @@ export function mentionedUserIds(text: string): string[] {
   return [...new Set([...text.matchAll(MXID)].map((m) => m[1]!.replace(/[.]+$/, "")))];
 }
 
-export function markdownToContent(text: string): TextContent {
+/**
+ * `mentions`: people chosen by display name in the composer. Their name in the text becomes a
+ * `https://matrix.to/#/<userId>` link in `formatted_body` (how Matrix clients show pills) and
+ * their id goes in `m.mentions.user_ids`, which makes their client highlight the message.
+ */
+export function markdownToContent(
+  text: string,
+  mentions: readonly { userId: string; name: string }[] = [],
+): TextContent {
   const body = text.trim();
-  const mentioned = mentionedUserIds(body);
-  const mentions = mentioned.length > 0 ? { "m.mentions": { user_ids: mentioned } } : {};
-  return { ...toFormatted(body), ...mentions };
+  const named = mentions.filter((m) => m.name && body.includes(m.name));
+  const mentioned = [...new Set([...named.map((m) => m.userId), ...mentionedUserIds(body)])];
+  const extra = mentioned.length > 0 ? { "m.mentions": { user_ids: mentioned } } : {};
+  const content = toFormatted(body);
+  if (named.length === 0) return { ...content, ...extra };
+  let html = content.formatted_body ?? escapeHtml(body).replace(/\n/g, "<br>");
+  for (const m of named) html = linkName(html, m.name, m.userId);
+  return {
+    msgtype: "m.text",
+    body,
+    format: "org.matrix.custom.html",
+    formatted_body: html,
+    ...extra,
+  };
+}
+
+/** Links the first occurrence of `name` in text (not inside a tag nor an existing link). */
+function linkName(html: string, name: string, userId: string): string {
+  const needle = escapeHtml(name);
+  const link = `<a href="https://matrix.to/#/${escapeHtml(userId)}">${needle}</a>`;
+  let depth = 0;
+  // Split into tags and text; only text outside <a> is searched.
+  const parts = html.split(/(<[^>]+>)/);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.startsWith("<")) {
+      if (/^<a[\s>]/i.test(part)) depth++;
+      else if (/^<\/a>/i.test(part)) depth--;
+      continue;
+    }
+    const at = depth === 0 ? part.indexOf(needle) : -1;
+    if (at >= 0) {
+      parts[i] = part.slice(0, at) + link + part.slice(at + needle.length);
+      return parts.join("");
+    }
+  }
+  return html;
 }
 
 function toFormatted(body: string): TextContent {

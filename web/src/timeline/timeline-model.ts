@@ -33,6 +33,16 @@ export interface MediaInfo {
   size?: number;
   width?: number;
   height?: number;
+  /** The sender's thumbnail (info.thumbnail_file in encrypted rooms, thumbnail_url otherwise). */
+  thumbnail?: ThumbnailInfo;
+}
+
+export interface ThumbnailInfo {
+  mxc: string;
+  encryptedFile?: Record<string, unknown>;
+  mimetype?: string;
+  width?: number;
+  height?: number;
 }
 
 export interface ReactionGroup {
@@ -63,6 +73,8 @@ export interface MessageItem {
   reactions: ReactionGroup[];
   readBy: string[];
   mine: boolean;
+  /** Someone else's message whose `m.mentions.user_ids` names me: shown highlighted. */
+  mentionsMe: boolean;
 }
 
 export interface DayItem {
@@ -133,7 +145,29 @@ function mediaOf(content: Record<string, unknown>): MediaInfo | null {
     ...(typeof info.size === "number" ? { size: info.size } : {}),
     ...(typeof info.w === "number" ? { width: info.w } : {}),
     ...(typeof info.h === "number" ? { height: info.h } : {}),
+    ...(kind === "image" ? thumbnailOf(info) : {}),
   };
+}
+
+function thumbnailOf(info: Record<string, unknown>): { thumbnail?: ThumbnailInfo } {
+  const file = info.thumbnail_file as Record<string, unknown> | undefined;
+  const mxc = file ? file.url : info.thumbnail_url;
+  if (typeof mxc !== "string" || !mxc.startsWith("mxc://")) return {};
+  const t = (info.thumbnail_info ?? {}) as Record<string, unknown>;
+  return {
+    thumbnail: {
+      mxc,
+      ...(file ? { encryptedFile: file } : {}),
+      ...(typeof t.mimetype === "string" ? { mimetype: t.mimetype } : {}),
+      ...(typeof t.w === "number" ? { width: t.w } : {}),
+      ...(typeof t.h === "number" ? { height: t.h } : {}),
+    },
+  };
+}
+
+function mentionedIds(content: Record<string, unknown>): unknown[] {
+  const ids = (content["m.mentions"] as { user_ids?: unknown } | undefined)?.user_ids;
+  return Array.isArray(ids) ? ids : [];
 }
 
 /** Drops the reply fallback ("> <@x> quoted" lines) older clients put in `body`. */
@@ -260,6 +294,7 @@ export function buildTimeline(input: BuildInput): TimelineItem[] {
         reactions: [...(reactions.get(e.id)?.values() ?? [])],
         readBy: [],
         mine: e.sender === myUserId,
+        mentionsMe: e.sender !== myUserId && !e.redacted && mentionedIds(shown).includes(myUserId),
       };
       items.push(item);
       messageIndex.set(e.id, item);
