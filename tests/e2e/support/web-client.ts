@@ -107,10 +107,39 @@ export async function openRoom(page: Page, name: string): Promise<void> {
 
 /** A small valid PNG (solid colour) made here, so the test needs no fixture file. */
 export function tinyPng(width = 40, height = 30): Buffer {
+  return png(width, height, () => [0, 0, 145]);
+}
+
+/** A bar chart on a light background, for screenshots that show a recognisable image. */
+export function chartPng(width = 1600, height = 1000): Buffer {
+  const bars = [0.45, 0.7, 0.55, 0.9, 0.65, 0.8];
+  const colours: [number, number, number][] = [
+    [0, 0, 145],
+    [225, 0, 15],
+    [0, 0, 145],
+    [225, 0, 15],
+    [0, 0, 145],
+    [225, 0, 15],
+  ];
+  const slot = width / bars.length;
+  return png(width, height, (x, y) => {
+    const i = Math.floor(x / slot);
+    const inBar = x % slot > slot * 0.2 && x % slot < slot * 0.8;
+    const top = height * (1 - bars[i]! * 0.85);
+    if (inBar && y > top && y < height * 0.95) return colours[i]!;
+    return y % 100 === 0 ? [210, 210, 220] : [246, 246, 250];
+  });
+}
+
+function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => readonly number[],
+): Buffer {
   const raw = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (width * 3 + 1)] = 0;
-    for (let x = 0; x < width; x++) raw.set([0, 0, 145], y * (width * 3 + 1) + 1 + x * 3);
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * (width * 3 + 1) + 1 + x * 3);
   }
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
