@@ -4,6 +4,7 @@ import {
   dockedCall,
   loginAndOpen,
   redactedErrors,
+  ringSoundPlaying,
   roomBetween,
   startVideoCall,
   waitForRemoteVideo,
@@ -12,8 +13,9 @@ import { installRtcProbe } from "./support/element-call-probe.ts";
 import { account, loginAndWait, openClient, type WebUser } from "./support/web-client.ts";
 
 /**
- * A call in a DM rings the other person (MSC4075 notification sent by Element Call), who can
- * accept — both then see each other — or decline, which stops the ring on both sides.
+ * A call in a DM rings the other person (MSC4075 notification sent by Element Call), who hears
+ * it and can accept — both then see each other — or decline, which stops the ring on both
+ * sides.
  */
 const stack = inject("stack");
 let alice: WebUser; // ministere-a, calls
@@ -44,8 +46,12 @@ describe("DM calls ring", () => {
     const r = ring(chloe.page);
     await r.waitFor({ timeout: 60_000 });
     expect(await r.getAttribute("aria-label")).toContain(alice.account.displayName);
+    await expect.poll(() => ringSoundPlaying(chloe.page), { timeout: 10_000 }).toBe(true);
+    // Only the callee's page rings.
+    expect(await ringSoundPlaying(alice.page)).toBe(false);
     await r.getByRole("button", { name: "Accepter" }).click();
     await expect.poll(() => ring(chloe.page).count()).toBe(0);
+    await expect.poll(() => ringSoundPlaying(chloe.page), { timeout: 5_000 }).toBe(false);
     // Accepting opens the DM, where the call docks.
     await dockedCall(chloe.page).waitFor({ timeout: 30_000 });
     await Promise.all([waitForRemoteVideo(alice.page), waitForRemoteVideo(chloe.page)]);
@@ -59,8 +65,10 @@ describe("DM calls ring", () => {
     await dockedCall(alice.page).waitFor({ timeout: 30_000 });
     const r = ring(chloe.page);
     await r.waitFor({ timeout: 60_000 });
+    await expect.poll(() => ringSoundPlaying(chloe.page), { timeout: 10_000 }).toBe(true);
     await r.getByRole("button", { name: "Refuser" }).click();
     await expect.poll(() => ring(chloe.page).count()).toBe(0);
+    await expect.poll(() => ringSoundPlaying(chloe.page), { timeout: 5_000 }).toBe(false);
     // The caller's Element Call sees the decline and leaves the call by itself.
     await dockedCall(alice.page).waitFor({ state: "detached", timeout: 60_000 });
     expect(await dockedCall(chloe.page).count()).toBe(0);

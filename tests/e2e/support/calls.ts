@@ -131,3 +131,21 @@ export async function waitForRemoteVideo(page: Page, timeoutMs = 90_000): Promis
     `no remote video decoded within ${timeoutMs} ms (last stats ${JSON.stringify(last)})`,
   );
 }
+
+/**
+ * Whether the page is sounding a ring: an audible media element (not muted, volume up) that is
+ * playing and whose playback position advances.
+ */
+export async function ringSoundPlaying(page: Page): Promise<boolean> {
+  const audible = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll("audio")]
+        .filter((a) => !a.paused && !a.ended && !a.muted && a.volume > 0 && a.readyState >= 2)
+        .map((a) => a.currentTime),
+    );
+  const before = await audible();
+  if (before.length === 0) return false;
+  await page.waitForTimeout(300);
+  const after = await audible();
+  return after.some((t, i) => t > (before[i] ?? Infinity) || (before[i] ?? 0) > t);
+}

@@ -119,3 +119,43 @@ export async function e2eeMediaTransforms(frame: Frame): Promise<{
     return { transformedSenders, transformedReceivers, insertableStreamsPcs };
   });
 }
+
+/** Media moving through Element Call's live peer connections, summed over streams. */
+export interface MediaFlow {
+  inboundAudioPackets: number;
+  /** Sum of squared sample levels received: above zero when the sound is not silence. */
+  inboundAudioEnergy: number;
+  inboundVideoFramesDecoded: number;
+  outboundAudioPackets: number;
+  outboundVideoFramesEncoded: number;
+}
+
+export async function mediaFlow(frame: Frame): Promise<MediaFlow> {
+  return frame.evaluate(async () => {
+    const pcs = (window as unknown as { __rtcProbe?: RTCPeerConnection[] }).__rtcProbe ?? [];
+    const flow = {
+      inboundAudioPackets: 0,
+      inboundAudioEnergy: 0,
+      inboundVideoFramesDecoded: 0,
+      outboundAudioPackets: 0,
+      outboundVideoFramesEncoded: 0,
+    };
+    for (const pc of pcs) {
+      if (pc.connectionState === "closed") continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        const n = (k: string) => Number(s[k] ?? 0);
+        if (s.type === "inbound-rtp" && s.kind === "audio") {
+          flow.inboundAudioPackets += n("packetsReceived");
+          flow.inboundAudioEnergy += n("totalAudioEnergy");
+        } else if (s.type === "inbound-rtp" && s.kind === "video") {
+          flow.inboundVideoFramesDecoded += n("framesDecoded");
+        } else if (s.type === "outbound-rtp" && s.kind === "audio") {
+          flow.outboundAudioPackets += n("packetsSent");
+        } else if (s.type === "outbound-rtp" && s.kind === "video") {
+          flow.outboundVideoFramesEncoded += n("framesEncoded");
+        }
+      });
+    }
+    return flow;
+  });
+}

@@ -5,6 +5,7 @@ import { useObservable } from "../core/use-observable.ts";
 import { useSession } from "../session/current-session.ts";
 import { callControllerFor, disposeCallController } from "./call-controller-context.ts";
 import { CALLS_NS, ensureCallsI18n } from "./calls-i18n.ts";
+import { RingSound } from "./RingSound.tsx";
 import "./calls.css";
 
 ensureCallsI18n();
@@ -62,6 +63,7 @@ export function CallDock({ onOpenRoom }: { onOpenRoom?: (roomId: string) => void
         )}
         <div className="call-frame-body" ref={body} />
       </div>
+      {rings.length > 0 && <RingSound />}
       {rings.map((ring) => (
         <RingDialog
           key={ring.notificationEventId}
