@@ -1,9 +1,11 @@
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { FederationConfigError, loadFederation } from "../src/load-federation.ts";
 import { writeProductionConfigs } from "../src/render/write-production.ts";
 import { renderRtcProduction, RTC_DEPLOYMENT_FILE } from "../../rtc/production/render.ts";
+import { renderProductionWebConfig } from "../../web/server/production-config.ts";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -12,7 +14,9 @@ const usage = `Usage: npm run render -- [--federation FILE] [--out DIR] [--liste
 Renders the production Synapse configs of every homeserver in the federation file into
 DIR/<homeserver id>/ (default .local/production), and the LiveKit cluster and MatrixRTC
 authorization service described by the RTC deployment file (default
-rtc/production/rtc-deployment.yaml) into DIR/rtc/. Keys and secrets already there are kept.
+rtc/production/rtc-deployment.yaml) into DIR/rtc/, and the web client's config.json and the
+Content-Security-Policy its host sends with index.html into DIR/web/. Keys and secrets already
+there are kept.
 (The local profile is rendered by \`npm start\`.)`;
 
 async function main(): Promise<void> {
@@ -48,6 +52,15 @@ async function main(): Promise<void> {
     console.log(`${w.serverName}: synapse -c ${w.configFiles.join(" -c ")}`);
   }
   await renderRtcProduction(federation, values.rtc, values.out);
+  const web = renderProductionWebConfig(federation);
+  const webDir = path.join(values.out, "web");
+  await mkdir(webDir, { recursive: true });
+  await writeFile(path.join(webDir, "config.json"), `${JSON.stringify(web.config, null, 2)}\n`);
+  await writeFile(
+    path.join(webDir, "content-security-policy.txt"),
+    `${web.contentSecurityPolicy}\n`,
+  );
+  console.log(`web client: ${path.join(webDir, "config.json")} (+ content-security-policy.txt)`);
 }
 
 main().catch((e: unknown) => {

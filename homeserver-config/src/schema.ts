@@ -57,6 +57,17 @@ export const federationSchema = z.strictObject({
       rtcAuthServiceUrl: z.url({ protocol: /^https$/ }),
       /** The agency directory; the external server asks it whether an address was invited. */
       directoryUrl: z.url({ protocol: /^https$/ }).optional(),
+      /** Origins the web client may embed third-party room widgets from (its config.json). */
+      widgetOrigins: z
+        .array(
+          z
+            .url({ protocol: /^https$/ })
+            .refine(
+              (v) => new URL(v).origin === v,
+              "must be an origin: https://host[:port], no path and no trailing slash",
+            ),
+        )
+        .default([]),
     })
     .optional(),
   demoAccounts: z

@@ -6,8 +6,10 @@ import { account, openClient, type WebUser } from "./support/web-client.ts";
 import type { TestClient } from "../support/matrix-test-client.ts";
 
 /**
- * A widget someone adds to a room is a third party: it gets no capability unless the user
- * approves what it asks for, and then only that.
+ * A widget someone adds to a room is a third party: it can be opened only if it comes from an
+ * origin the deployment allows (runtime config `widgetOrigins`; the local stack allows its
+ * loopback widget pages), and it gets no capability unless the user approves what it asks
+ * for, and then only that.
  */
 const stack = inject("stack");
 let alice: WebUser;
@@ -68,6 +70,20 @@ describe("third-party widgets", () => {
         },
       },
     );
+    // A widget from an origin outside the allow-list (never fetched: it gets no iframe).
+    await owner.request(
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/im.vector.modular.widgets/board-${stamp}`,
+      {
+        method: "PUT",
+        body: {
+          id: `board-${stamp}`,
+          type: "m.custom",
+          name: "Tableau",
+          url: "https://widgets.example.org/board?room=$matrix_room_id",
+          data: {},
+        },
+      },
+    );
     alice = await openClient(stack, a);
     await loginAndOpen(alice, roomId);
   });
@@ -75,6 +91,19 @@ describe("third-party widgets", () => {
     if (alice?.errors.length) console.log("alice errors:", redactedErrors(alice));
     await alice?.close();
     await widgets?.close();
+  });
+
+  it("shows a widget from an origin that is not allowed as such, with no iframe", async () => {
+    const refused = alice.page.locator(".room-widgets .widget-refused");
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toBe(
+      "Tableau : widget non autorisé (origine https://widgets.example.org)",
+    );
+    expect(await alice.page.getByRole("button", { name: "Ouvrir Tableau" }).count()).toBe(0);
+    // The allowed one can still be opened.
+    expect(await alice.page.getByRole("button", { name: "Ouvrir Sondage" }).count()).toBe(1);
+    expect(await alice.page.locator('iframe[src*="widgets.example.org"]').count()).toBe(0);
+    expect(alice.page.frames().some((f) => f.url().includes("widgets.example.org"))).toBe(false);
   });
 
   it("gets no capability when the user refuses: it cannot post", async () => {

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Content-Security-Policy: scripts only from here (+ wasm), connections to the homeservers. */
-function csp(connect: string[], frames: string[] = []): string {
+export function csp(connect: string[], frames: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",

@@ -17,8 +17,12 @@ export function webService(): StackService {
       const { dir } = await ensureWebBuild(ctx.projectRoot, ctx.log);
       const directoryUrl = ctx.stack.services.directory?.url;
       if (!directoryUrl) throw new Error("web: the stack has no `directory` service to point at");
+      // Local stack only: room widgets served from any loopback port (tests' widget pages).
+      // The same list goes into config.json (what the client embeds) and the CSP (frame-src).
+      const widgetOrigins = ["http://127.0.0.1:*"];
       const config: RuntimeConfig = {
         directoryUrl,
+        widgetOrigins,
         wellKnownBaseUrls: Object.fromEntries(
           ctx.stack.homeservers.map((h) => [h.serverName, h.clientUrl]),
         ),
@@ -38,8 +42,7 @@ export function webService(): StackService {
             rtcUrls: () => rtcUrls,
             homeserverUrls: () => homeserverUrls,
           }),
-          // Local stack only: room widgets served from any loopback port (tests' widget pages).
-          frameSources: ["http://127.0.0.1:*"],
+          frameSources: widgetOrigins,
         },
       );
       return { urls: { web: server.url }, stop: () => server.close() };

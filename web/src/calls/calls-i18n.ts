@@ -25,6 +25,7 @@ const fr = {
   widgetAsks: "{{name}} ({{origin}}) demande les permissions suivantes :",
   approve: "Autoriser la sélection",
   refuseAll: "Tout refuser",
+  widgetNotAllowed: "{{name}} : widget non autorisé (origine {{origin}})",
   remember: "Se souvenir de ce choix",
 };
 
@@ -52,6 +53,7 @@ const en: typeof fr = {
   widgetAsks: "{{name}} ({{origin}}) asks for these permissions:",
   approve: "Allow selected",
   refuseAll: "Refuse all",
+  widgetNotAllowed: "{{name}}: widget not allowed (origin {{origin}})",
   remember: "Remember this choice",
 };
 

@@ -1,3 +1,5 @@
+import { parseWidgetOrigins } from "../../../widgets/src/policy/widget-origins.ts";
+
 /**
  * `config.json`, served next to index.html by whoever hosts the client. Locally the stack's
  * web service writes it (directory URL, and a map from `*.localhost` server names to their
@@ -10,6 +12,11 @@ export interface RuntimeConfig {
   /** Server name → base URL where `/.well-known/matrix/client` is served. */
   wellKnownBaseUrls: Record<string, string>;
   defaultLanguage?: "fr" | "en";
+  /**
+   * Origins third-party room widgets may be embedded from (`https://host[:port]`; `:*` for any
+   * port, local stacks only). Widgets from elsewhere are listed as not allowed, never framed.
+   */
+  widgetOrigins: string[];
 }
 
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
@@ -24,6 +31,7 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   return {
     directoryUrl: o.directoryUrl.replace(/\/+$/, ""),
     wellKnownBaseUrls: map,
+    widgetOrigins: parseWidgetOrigins(o.widgetOrigins, "config.json: `widgetOrigins`"),
     ...(o.defaultLanguage ? { defaultLanguage: o.defaultLanguage } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type {
   CapabilityApprover,
   OpenIdApprover,
 } from "../policy/capability-policy.ts";
+import { WidgetOriginError, widgetOriginAllowed } from "../policy/widget-origins.ts";
 import { roomWidgetDefinition, type RoomWidget, type WidgetUrlContext } from "./room-widgets.ts";
 import type { WidgetMatrixClient } from "./widget-client.ts";
 import type { WidgetEventFeed } from "./widget-event-feed.ts";
@@ -18,6 +19,8 @@ export interface ThirdPartyWidgetHostOptions {
   client: WidgetMatrixClient;
   feed: WidgetEventFeed;
   container: HTMLElement;
+  /** Origins widgets may be embedded from (runtime config `widgetOrigins`). */
+  allowedOrigins: readonly string[];
   approver?: CapabilityApprover;
   openIdApprover?: OpenIdApprover;
   store?: ApprovalStore;
@@ -28,8 +31,15 @@ export class ThirdPartyWidgetHost {
   readonly session: WidgetSession;
 
   constructor(o: ThirdPartyWidgetHostOptions) {
+    const widget = roomWidgetDefinition(o.widget, o.urlContext);
+    // Checked on the filled-in URL: a template could put anything in the host part.
+    if (!widgetOriginAllowed(widget.url, o.allowedOrigins)) {
+      throw new WidgetOriginError(
+        `The widget ${o.widget.name} is not served from an allowed origin (${widget.url.split("?")[0]})`,
+      );
+    }
     this.session = new WidgetSession({
-      widget: roomWidgetDefinition(o.widget, o.urlContext),
+      widget,
       roomId: o.urlContext.roomId,
       trust: { kind: "third-party" },
       client: o.client,
