@@ -1,5 +1,6 @@
 import path from "node:path";
 import { SynapseAdminClient } from "../../homeserver-config/src/admin/synapse-admin.ts";
+import { synapseCpuSeconds } from "../../homeserver-config/src/synapse/cpu-time.ts";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import { totalStats } from "../cli/stats.ts";
@@ -92,6 +93,7 @@ export async function benchProvisioning(
       path.join(o.projectRoot, ".local/bench.json"),
     );
     const spec = parseSpec(specText, "bench.yaml", target.env);
+    const cpu0 = await synapseCpu(o.stack);
     const t0 = performance.now();
     const report = await applyProvisioning({
       spec,
@@ -101,6 +103,8 @@ export async function benchProvisioning(
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     });
     const ms = performance.now() - t0;
+    const cpu1 = await synapseCpu(o.stack);
+    const cpu = [...cpu1].map(([id, s]) => [id, s - (cpu0.get(id) ?? 0)] as const);
     const failed = report.rounds.flatMap((r) => r.failed);
     if (failed.length > 0 || report.remaining.length > 0) {
       throw new Error(
@@ -119,6 +123,8 @@ export async function benchProvisioning(
     }
     return {
       ms,
+      cpuTotal: cpu.reduce((n, [, s]) => n + s, 0),
+      cpuBusiest: Math.max(0, ...cpu.map(([, s]) => s)),
       stats: totalStats(target.agents),
       changes: report.rounds.reduce((n, x) => n + x.done, 0),
     };
@@ -126,7 +132,10 @@ export async function benchProvisioning(
 
   log(`provisioning ${rooms} rooms × ${perRoom} members over 3 homeservers…`);
   const first = await run();
-  log(`  first apply: ${round(first.ms / 1000)} s, ${first.stats.requests} requests`);
+  log(
+    `  first apply: ${round(first.ms / 1000)} s, ${first.stats.requests} requests, ` +
+      `Synapse CPU ${round(first.cpuTotal)} s (busiest ${round(first.cpuBusiest)} s)`,
+  );
   const again = await run();
   log(`  no-op apply: ${round(again.ms / 1000, 2)} s, ${again.stats.writes} writes`);
 
@@ -137,6 +146,16 @@ export async function benchProvisioning(
       unit: "s",
       target: "≤ 60",
       met: first.ms <= 60_000,
+    },
+    {
+      metric: "Synapse CPU, first apply (all homeservers)",
+      value: round(first.cpuTotal),
+      unit: "s",
+    },
+    {
+      metric: "Synapse CPU, busiest homeserver / wall time",
+      value: round(first.cpuBusiest / (first.ms / 1000), 2),
+      unit: "×",
     },
     { metric: "changes made", value: first.changes, unit: "changes" },
     { metric: "requests per room", value: round(first.stats.requests / rooms), unit: "requests" },
@@ -158,6 +177,16 @@ export async function benchProvisioning(
     },
     { metric: "no-op re-run requests", value: again.stats.requests, unit: "requests" },
   ];
+}
+
+/** CPU seconds each homeserver's Synapse has used so far (absent: not measurable here). */
+async function synapseCpu(stack: StackDescription): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const hs of stack.homeservers) {
+    const s = await synapseCpuSeconds(hs.dir);
+    if (s !== undefined) out.set(hs.id, s);
+  }
+  return out;
 }
 
 /** For tests/bench/benchmarks.ts: `npm run bench` passes its stack. */

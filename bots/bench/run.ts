@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       members: { type: "string", default: "10" },
       concurrency: { type: "string" },
       slot: { type: "string", default: process.env.TCHAP_TEST_SLOT ?? "0" },
+      "data-dir": { type: "string" },
     },
   });
   const slot = Number(values.slot);
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     federation,
     instance: {
       name: `bots-bench-${slot}`,
-      dataDir: path.join(projectRoot, ".local", `bots-bench-${slot}`),
+      dataDir: values["data-dir"] ?? path.join(projectRoot, ".local", `bots-bench-${slot}`),
       loopbackPrefix: `127.3.${40 + slot}`,
       portBase: 18008 + slot * 200 + 140,
     },

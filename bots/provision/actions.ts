@@ -48,6 +48,14 @@ type ActionBody =
       detail: string;
     }
   | {
+      /** The provisioner's own display name, so invitations say who sends them. */
+      kind: "profile";
+      actor: string;
+      room: "";
+      displayName: string;
+      detail: string;
+    }
+  | {
       kind: "account";
       actor: string;
       room: "";

@@ -11,9 +11,16 @@ import { serverNameOf } from "../spec/resolve-user.ts";
 import { MARKER_EVENT, type Marker } from "./room-view.ts";
 
 const RTC_MEMBER_EVENT = "org.matrix.msc4143.rtc.member";
+export const SPACE_PARENT_EVENT = "m.space.parent";
 
 export function provisionerOf(env: SpecEnvironment, homeserverId: string): string {
   return `@${PROVISIONER_LOCALPART}:${serverNameOf(env, homeserverId)}`;
+}
+
+/** "Provisionnement [Ministère A]": what people see as the sender of their invitations. */
+export function provisionerDisplayName(env: SpecEnvironment, homeserverId: string): string {
+  const hs = env.federation.homeservers.find((h) => h.id === homeserverId);
+  return `Provisionnement [${hs?.displayName ?? homeserverId}]`;
 }
 
 export function isProvisioner(env: SpecEnvironment, userId: string): boolean {
@@ -118,6 +125,32 @@ export function desiredState(env: SpecEnvironment, room: DesiredRoom): DesiredSt
     field: "power levels",
   });
   return out;
+}
+
+/**
+ * The `m.space.parent` links of a room: one per space of the spec that lists it and exists
+ * already (state key: the space's room id). The first space listed is the canonical parent.
+ */
+export function desiredParents(
+  env: SpecEnvironment,
+  spaces: DesiredRoom[],
+  room: DesiredRoom,
+  roomIds: Map<string, string>,
+): DesiredStateEvent[] {
+  const parents = spaces.filter((s) => s.kind === "space" && s.children.includes(room.key));
+  return parents.flatMap((space, i) => {
+    const spaceId = roomIds.get(space.key);
+    if (!spaceId) return [];
+    const via = [serverNameOf(env, space.owner)];
+    return [
+      {
+        type: SPACE_PARENT_EVENT,
+        stateKey: spaceId,
+        content: { via, canonical: i === 0 },
+        field: `space "${space.key}"`,
+      },
+    ];
+  });
 }
 
 /** The full `createRoom` body for a room that does not exist yet. */

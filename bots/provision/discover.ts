@@ -23,6 +23,8 @@ export interface AgentView {
   /** Rooms the provisioner is joined to that carry a marker (of any spec). */
   managed: Map<string, RoomView>;
   invites: PendingInvite[];
+  /** The provisioner's display name as its rooms show it; undefined when it is in none. */
+  displayName?: string | null;
   requests: number;
 }
 
@@ -54,6 +56,7 @@ export async function discover(api: MatrixApi, homeserverId: string): Promise<Ag
     for (const r of res.rooms ?? []) {
       if (r.membership === "join" && r.state) {
         const room = roomView(r.room_id, r.state);
+        view.displayName ??= ownDisplayName(room, api.userId);
         if (markerOf(room)) view.managed.set(r.room_id, room);
       } else if (r.membership === "invite") {
         view.invites.push({
@@ -70,6 +73,13 @@ export async function discover(api: MatrixApi, homeserverId: string): Promise<Ag
   return discoverRoomByRoom(api, homeserverId);
 }
 
+function ownDisplayName(room: RoomView, userId: string): string | null | undefined {
+  const member = room.state.get(`m.room.member\u0000${userId}`);
+  if (!member) return undefined;
+  const name = member.content.displayname;
+  return typeof name === "string" ? name : null;
+}
+
 async function discoverRoomByRoom(api: MatrixApi, homeserverId: string): Promise<AgentView> {
   const { joined_rooms } = await api.call<{ joined_rooms: string[] }>(
     "GET",
@@ -79,6 +89,7 @@ async function discoverRoomByRoom(api: MatrixApi, homeserverId: string): Promise
   await forEachLimit(joined_rooms, 8, async (roomId) => {
     const room = await readRoom(api, roomId);
     view.requests++;
+    view.displayName ??= ownDisplayName(room, api.userId);
     if (markerOf(room)) view.managed.set(roomId, room);
   });
   return view;

@@ -6,12 +6,16 @@ import type { Action } from "./actions.ts";
 import {
   canonicalAlias,
   contentMatches,
+  desiredParents,
   desiredState,
   helperHomeservers,
   inviterOf,
   isProvisioner,
   markerFor,
+  provisionerDisplayName,
   provisionerOf,
+  SPACE_PARENT_EVENT,
+  type DesiredStateEvent,
 } from "./desired-state.ts";
 import type { AgentView } from "./discover.ts";
 import {
@@ -89,6 +93,18 @@ export function computePlan(input: PlanInput): Plan {
         `room "${key}" (${f.roomId}) is managed by spec "${spec.id}" but no longer listed: left as it is`,
       );
     }
+  }
+
+  for (const [hs, view] of views) {
+    const displayName = provisionerDisplayName(input.env, hs);
+    if (view.displayName === displayName) continue;
+    plan.accounts.push({
+      kind: "profile",
+      actor: hs,
+      room: "",
+      displayName,
+      detail: `${provisionerOf(input.env, hs)} → "${displayName}"`,
+    });
   }
 
   const accountIds = new Set(spec.accounts.map((a) => a.userId));
@@ -207,7 +223,7 @@ function planRoom(
       detail: `${room.kind === "space" ? "space" : room.type} "${room.name}"${alias ? ` ${alias}` : ""}`,
     });
   } else if (primary) {
-    actions.push(...stateChanges(input, room, primary, problems));
+    actions.push(...stateChanges(input, room, primary, roomIds, problems));
   }
 
   // Membership: the newest membership event any of this run's homeservers has seen, so an
@@ -311,11 +327,13 @@ function stateChanges(
   input: PlanInput,
   room: DesiredRoom,
   view: RoomView,
+  roomIds: Map<string, string>,
   problems: PathIssue[],
 ): Action[] {
   const { env } = input;
   const actions: Action[] = [];
-  for (const d of desiredState(env, room)) {
+  const parents = desiredParents(env, input.spec.rooms, room, roomIds);
+  for (const d of [...desiredState(env, room), ...parents]) {
     const actual = stateContent(view, d.type, d.stateKey);
     if (contentMatches(actual, d.content)) continue;
     if (d.type === ACCESS_RULES_EVENT && actual && typeof actual.rule === "string") {
@@ -348,11 +366,36 @@ function stateChanges(
       message: `room "${room.key}" is encrypted; encryption cannot be turned off (type "${room.type}")`,
     });
   }
+  actions.push(...staleParents(room, view, parents, roomIds));
   const alias = canonicalAlias(env, room);
   if (alias && stateContent(view, "m.room.canonical_alias")?.alias !== alias) {
     actions.push({ kind: "alias", actor: room.owner, room: room.key, alias, detail: alias });
   }
   return actions;
+}
+
+/** Links to spaces of this spec that no longer list the room: emptied, as the spec says. */
+function staleParents(
+  room: DesiredRoom,
+  view: RoomView,
+  wanted: DesiredStateEvent[],
+  roomIds: Map<string, string>,
+): Action[] {
+  const managed = new Set(roomIds.values());
+  const keep = new Set(wanted.map((d) => d.stateKey));
+  return stateOfType(view, SPACE_PARENT_EVENT)
+    .filter((e) => managed.has(e.state_key) && !keep.has(e.state_key))
+    .filter((e) => Array.isArray(e.content.via) && e.content.via.length > 0)
+    .map((e) => ({
+      kind: "state",
+      actor: room.owner,
+      room: room.key,
+      field: "space",
+      eventType: SPACE_PARENT_EVENT,
+      stateKey: e.state_key,
+      content: {},
+      detail: `${e.state_key} (not in the spec)`,
+    }));
 }
 
 function spaceChildChanges(

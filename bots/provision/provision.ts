@@ -30,6 +30,24 @@ export async function planProvisioning(ctx: ProvisionContext): Promise<Plan> {
     ),
   );
 
+  // A provisioner in no room yet: its profile tells its display name.
+  await Promise.all(
+    [...agents.values()].map(async (a) => {
+      const view = views.get(a.homeserverId)!;
+      if (view.displayName !== undefined) return;
+      try {
+        const profile = await a.api.call<{ displayname?: string }>(
+          "GET",
+          `/_matrix/client/v3/profile/${enc(a.api.userId)}`,
+        );
+        view.displayName = profile.displayname ?? null;
+      } catch (e) {
+        if (!(e instanceof MatrixHttpError && e.status === 404)) throw e;
+        view.displayName = null;
+      }
+    }),
+  );
+
   const seen = new Set<string>();
   for (const v of views.values()) {
     for (const room of v.managed.values()) {

@@ -285,6 +285,19 @@ rooms:
       (e) => e.type === "m.space.child" && Array.isArray(e.content.via),
     );
     expect(children).toHaveLength(2);
+    // Each room names its space back (m.space.parent), set by the room's own provisioner.
+    const viewB = await discover(target.agents.get("ministere-b")!.api, "ministere-b");
+    const spaceId = [...view.managed].find(([, r]) => r === space)![0];
+    for (const child of children) {
+      const room = view.managed.get(child.state_key) ?? viewB.managed.get(child.state_key);
+      expect(room?.state.get(`m.space.parent\u0000${spaceId}`)?.content).toMatchObject({
+        via: [server("ministere-a")],
+        canonical: true,
+      });
+    }
+    // Invitations come from a named provisioner, not a bare "@provisioner:…".
+    const provisioner = space.state.get(`m.room.member\u0000@provisioner:${server("ministere-a")}`);
+    expect(provisioner?.content.displayname).toBe("Provisionnement [Ministère A]");
     const { plan } = await planSpecText(
       stack,
       projectRoot,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { AgentView } from "../../bots/provision/discover.ts";
-import { createBody } from "../../bots/provision/desired-state.ts";
+import { createBody, provisionerDisplayName } from "../../bots/provision/desired-state.ts";
 import { computePlan, pendingActions, type PlanInput } from "../../bots/provision/plan.ts";
 import { MARKER_EVENT, roomView, type StateEvent } from "../../bots/provision/room-view.ts";
 import { parseSpec } from "../../bots/spec/load-spec.ts";
@@ -76,6 +76,7 @@ function views(stateA: StateEvent[], stateB?: StateEvent[]): Map<string, AgentVi
     homeserverId: "ministere-a",
     managed: new Map(),
     invites: [],
+    displayName: provisionerDisplayName(env, "ministere-a"),
     requests: 1,
   };
   a.managed.set("!crise:a.test", roomView("!crise:a.test", stateA));
@@ -83,6 +84,7 @@ function views(stateA: StateEvent[], stateB?: StateEvent[]): Map<string, AgentVi
     homeserverId: "ministere-b",
     managed: new Map(),
     invites: [],
+    displayName: provisionerDisplayName(env, "ministere-b"),
     requests: 1,
   };
   if (stateB) b.managed.set("!crise:a.test", roomView("!crise:a.test", stateB));
@@ -219,5 +221,68 @@ describe("provisioning plan", () => {
         message: 'unknown member @chloe:b.test: @chloe:b.test has no account on "ministere-b"',
       },
     ]);
+  });
+
+  it("names the provisioner first when its display name is unknown or different", () => {
+    const s = createdState("!crise:a.test");
+    const v = views(s, s);
+    v.get("ministere-a")!.displayName = null;
+    v.get("ministere-b")!.displayName = "provisioner";
+    const plan = computePlan(input(v));
+    expect(pendingActions(plan).map((a) => a.detail)).toEqual([
+      '@provisioner:a.test → "Provisionnement [Ministère A]"',
+      '@provisioner:b.test → "Provisionnement [Ministère B]"',
+    ]);
+  });
+
+  it("links a room to the spaces that hold it, and unlinks it when a space no longer does", () => {
+    const withSpace = parseSpec(
+      `version: 1
+id: t
+defaults: { owner: ministere-a }
+rooms:
+  - { key: crise, name: Crise, topic: Cellule de crise, members: [{ user: "@alice:a.test", role: admin }, "@chloe:b.test"] }
+spaces:
+  - { key: pole, name: Pôle, rooms: [crise] }
+`,
+      "t.yaml",
+      env,
+    );
+    const s = createdState("!crise:a.test");
+    const space = createdState("!pole:a.test").map((e) =>
+      e.type === MARKER_EVENT ? { ...e, content: { ...e.content, key: "pole" } } : e,
+    );
+    const v = views(s, s);
+    v.get("ministere-a")!.managed.set("!pole:a.test", roomView("!pole:a.test", space));
+    const links = (p: ReturnType<typeof computePlan>) =>
+      pendingActions(p).filter((a) => a.kind === "state" && a.eventType === "m.space.parent");
+    const plan = computePlan({ ...input(v), spec: withSpace });
+    expect(links(plan)).toHaveLength(1);
+    expect(links(plan)[0]).toMatchObject({
+      actor: "ministere-a",
+      room: "crise",
+      eventType: "m.space.parent",
+      stateKey: "!pole:a.test",
+      content: { via: ["a.test"], canonical: true },
+    });
+
+    // The room already linked, then the space stops listing it: the link is emptied.
+    const linked = [
+      ...s,
+      {
+        type: "m.space.parent",
+        state_key: "!pole:a.test",
+        sender: "@p",
+        content: { via: ["a.test"] },
+      },
+    ];
+    const v2 = views(linked, linked);
+    v2.get("ministere-a")!.managed.set("!pole:a.test", roomView("!pole:a.test", space));
+    const unlisted = {
+      ...withSpace,
+      rooms: withSpace.rooms.map((r) => (r.kind === "space" ? { ...r, children: [] } : r)),
+    };
+    const unlink = computePlan({ ...input(v2), spec: unlisted });
+    expect(links(unlink)).toMatchObject([{ stateKey: "!pole:a.test", content: {} }]);
   });
 });

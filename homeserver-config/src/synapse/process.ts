@@ -37,7 +37,7 @@ export class SynapseProcess {
   static async start(
     launcher: SynapseLauncher,
     options: SynapseProcessOptions,
-    timeoutMs = 90_000,
+    timeoutMs = 180_000,
   ): Promise<SynapseProcess> {
     const proc = new SynapseProcess(options, launcher.spawn(options));
     await proc.waitUntilReady(timeoutMs);
