@@ -59,7 +59,15 @@ const LOCAL_RATE_LIMITS: SynapseConfig = {
   rc_delayed_event_mgmt: { per_second: 10, burst_count: 50 },
   rc_3pid_validation: { per_second: 10, burst_count: 50 },
   rc_user_directory: { per_second: 10, burst_count: 50 },
-  rc_federation: { window_size: 1000, sleep_limit: 100, sleep_delay: 100, reject_limit: 200 },
+  // Synapse handles 3 requests at a time per origin server by default and queues the rest:
+  // between the agencies' own servers that only adds latency (provisioning, joins, invites).
+  rc_federation: {
+    window_size: 1000,
+    sleep_limit: 100,
+    sleep_delay: 100,
+    reject_limit: 200,
+    concurrent: 50,
+  },
 };
 
 export function renderLocalSynapseConfig(input: LocalRenderInput): SynapseConfig {
