@@ -43,6 +43,14 @@ describe("Element Call widget URL", () => {
     expect(f.get("skipLobby")).toBe("true");
   });
 
+  it("asks for preload (load now, join on the host's io.element.join) only when told", () => {
+    expect(fragment(buildElementCallUrl(params)).has("preload")).toBe(false);
+    const f = fragment(buildElementCallUrl({ ...params, preload: true }));
+    expect(f.get("preload")).toBe("true");
+    // Preload only waits for the host's join when the lobby is skipped.
+    expect(f.get("skipLobby")).toBe("true");
+  });
+
   it("never passes analytics or crash-report settings", () => {
     const f = fragment(buildElementCallUrl(params));
     for (const key of ["posthogApiHost", "posthogApiKey", "sentryDsn", "rageshakeSubmitUrl"]) {

@@ -91,6 +91,11 @@ export const FRAME_TRACE = `(() => {
       this.addEventListener("message", () => { if (first) { first = false; mark("ws-first-message " + path); } });
     }
   };
+  const md = navigator.mediaDevices;
+  if (md && md.getUserMedia) {
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = (c) => { mark("getUserMedia" + (c && c.video ? " video" : " audio")); return gum(c); };
+  }
   const NativePc = window.RTCPeerConnection;
   let n = 0;
   window.RTCPeerConnection = class extends NativePc {
@@ -175,7 +180,11 @@ async function collectSteps(page: Page, frame: Frame, t0: number): Promise<Map<s
   };
   for (const m of host) add(`host ${m.name}`, m.at);
   if (inFrame) {
-    for (const m of inFrame.trace) add(`ec ${m.name}`, m.at);
+    for (const m of inFrame.trace) {
+      add(`ec ${m.name}`, m.at);
+      // A preloaded Element Call must not open camera or microphone before the click.
+      if (m.name.startsWith("getUserMedia") && m.at < t0) steps.set(`ec ${m.name} BEFORE click`, 0);
+    }
     for (const f of inFrame.fetches) {
       if (!TIMED_FETCH.test(f.name)) continue;
       add(`ec fetch ${f.name} start`, f.start);

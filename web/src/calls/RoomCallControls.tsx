@@ -34,6 +34,15 @@ export function RoomCallControls({
   useEffect(() => {
     if (placement === "header") controller.warmUp();
   }, [controller, placement, room]);
+  // A call is on in the room on screen and we are in none: load Element Call out of sight
+  // now, so that Join (or the video button) only has to join.
+  const preload = placement === "banner" && call.ongoing && !active;
+  const joinMedia: CallMedia = call.intent === "audio" ? "voice" : "video";
+  useEffect(() => {
+    if (!preload) return;
+    controller.preload(room.roomId, joinMedia);
+    return () => controller.cancelPreload(room.roomId);
+  }, [controller, preload, joinMedia, room]);
   const { t } = useTranslation(CALLS_NS);
 
   const start = (media: CallMedia) => {

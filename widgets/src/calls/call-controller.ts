@@ -62,6 +62,12 @@ export class CallController {
   readonly dockTarget = new Store<{ roomId: string; element: HTMLElement } | null>(null);
   private readonly adapter: MatrixClientAdapter;
   private readonly prefetch: CallPrefetch;
+  private preloaded: {
+    roomId: string;
+    intent: CallIntent;
+    host: CallWidgetHost;
+    restartTrace: () => void;
+  } | null = null;
   private container: HTMLElement | null = null;
   private readonly cleanups: (() => void)[] = [];
   private readonly ringTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -101,25 +107,53 @@ export class CallController {
     this.prefetch.warm();
   }
 
-  /** Starts or joins the room's call with our Element Call. */
-  start(roomId: string, media: CallMedia): CallWidgetHost {
+  /**
+   * Loads Element Call for the room's ongoing call without joining it, out of sight, so that
+   * pressing Join or the video button only has to join (Element Call's `preload` mode). One
+   * preloaded call at a time; never while a call is active.
+   */
+  preload(roomId: string, media: CallMedia = "video"): void {
+    if (this.active.get() || !this.container) return;
     const room = this.o.client.getRoom(roomId);
-    if (!room) throw new Error(`Unknown room ${roomId}`);
-    if (!this.container) throw new Error("No call container attached");
-    const existing = this.o.client.matrixRTC.getRoomSession(room).memberships.length > 0;
-    const intent = callIntent({ dm: this.o.isDirect(roomId), media, existing });
-    const current = this.active.get();
-    if (current?.roomId === roomId && current.state !== "ended") return current.host;
-    current?.host.dispose();
-    // A new call replaces any that is still closing: one Element Call (one camera) at a time.
-    for (const old of this.ending) old.dispose();
-    this.dismissRing(roomId);
-    const me = this.o.client.getSafeUserId();
+    if (!room) return;
+    const intent = this.intentFor(room, media);
+    const current = this.preloaded;
+    if (current?.roomId === roomId && current.intent === intent) return;
+    this.cancelPreload();
     this.prefetch.warm();
+    const trace = this.setupTrace();
+    const host = this.createHost(room, intent, true, trace.step);
+    this.preloaded = { roomId, intent, host, restartTrace: trace.restart };
+    host.on("disposed", () => {
+      if (this.preloaded?.host === host) this.preloaded = null;
+    });
+  }
+
+  /** Drops the preloaded call (of this room only, when given). */
+  cancelPreload(roomId?: string): void {
+    const p = this.preloaded;
+    if (!p || (roomId !== undefined && p.roomId !== roomId)) return;
+    this.preloaded = null;
+    p.host.dispose();
+  }
+
+  private intentFor(room: Room, media: CallMedia): CallIntent {
+    const existing = this.o.client.matrixRTC.getRoomSession(room).memberships.length > 0;
+    return callIntent({ dm: this.o.isDirect(room.roomId), media, existing });
+  }
+
+  private createHost(
+    room: Room,
+    intent: CallIntent,
+    preload: boolean,
+    trace: ((step: string) => void) | undefined,
+  ): CallWidgetHost {
+    if (!this.container) throw new Error("No call container attached");
+    const me = this.o.client.getSafeUserId();
     const host = new CallWidgetHost({
       client: this.prefetch.callClient(),
       feed: this.adapter,
-      roomId,
+      roomId: room.roomId,
       intent,
       elementCallUrl: this.o.elementCallUrl,
       parentUrl: this.o.parentUrl(),
@@ -128,9 +162,40 @@ export class CallController {
       theme: this.o.theme?.(),
       displayName: room.getMember(me)?.name ?? this.o.client.getUser(me)?.displayName,
       log: this.o.log,
-      trace: this.setupTrace(),
+      trace,
+      preload,
     });
     host.iframe.classList.add("call-iframe");
+    return host;
+  }
+
+  /** Starts or joins the room's call with our Element Call. */
+  start(roomId: string, media: CallMedia): CallWidgetHost {
+    const room = this.o.client.getRoom(roomId);
+    if (!room) throw new Error(`Unknown room ${roomId}`);
+    if (!this.container) throw new Error("No call container attached");
+    const intent = this.intentFor(room, media);
+    const current = this.active.get();
+    if (current?.roomId === roomId && current.state !== "ended") return current.host;
+    current?.host.dispose();
+    // A new call replaces any that is still closing: one Element Call (one camera) at a time.
+    for (const old of this.ending) old.dispose();
+    this.dismissRing(roomId);
+    this.prefetch.warm();
+    let host: CallWidgetHost;
+    const pre = this.preloaded;
+    this.preloaded = null;
+    if (pre && pre.roomId === roomId && pre.intent === intent && !pre.host.session.isDisposed) {
+      pre.restartTrace();
+      host = pre.host;
+      void host.join().catch((e: unknown) => {
+        this.o.log?.(`joining the preloaded call failed: ${String(e)}`);
+        host.dispose();
+      });
+    } else {
+      pre?.host.dispose();
+      host = this.createHost(room, intent, false, this.setupTrace().step);
+    }
     const publish = () => {
       if (host.state === "ended") this.ending.add(host);
       if (this.active.get()?.host !== host) return;
@@ -145,13 +210,20 @@ export class CallController {
     return host;
   }
 
-  private setupTrace(): ((step: string) => void) | undefined {
+  /** A trace for one call's setup window; `restart` when a preloaded call is joined. */
+  private setupTrace(): { step: ((step: string) => void) | undefined; restart: () => void } {
     const trace = this.o.trace;
-    if (!trace) return undefined;
-    const until = Date.now() + TRACE_WINDOW_MS;
+    if (!trace) return { step: undefined, restart: () => undefined };
+    let until = Date.now() + TRACE_WINDOW_MS;
     trace("start");
-    return (step) => {
-      if (Date.now() <= until) trace(step);
+    return {
+      step: (step) => {
+        if (Date.now() <= until) trace(step);
+      },
+      restart: () => {
+        until = Date.now() + TRACE_WINDOW_MS;
+        trace("start");
+      },
     };
   }
 
@@ -286,6 +358,7 @@ export class CallController {
     this.ringTimers.clear();
     this.active.get()?.host.dispose();
     for (const old of this.ending) old.dispose();
+    this.cancelPreload();
     this.active.set(null);
   }
 }

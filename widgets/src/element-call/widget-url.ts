@@ -50,6 +50,11 @@ export interface ElementCallUrlParams {
   skipLobby?: boolean;
   /** Our client draws its own room header, so Element Call's is hidden by default. */
   header?: "none" | "standard" | "app_bar";
+  /**
+   * Load Element Call without joining; it joins when the host sends `io.element.join`
+   * (with `skipLobby`). Lets the host load it before the user presses a call button.
+   */
+  preload?: boolean;
 }
 
 export class WidgetUrlError extends Error {
@@ -94,6 +99,7 @@ export function buildElementCallUrl(p: ElementCallUrlParams): string {
     confineToRoom: "true",
     skipLobby: String(p.skipLobby ?? true),
   });
+  if (p.preload) fragment.set("preload", "true");
   if (p.displayName) fragment.set("displayName", p.displayName);
   if (p.fontScale !== undefined) fragment.set("fontScale", String(p.fontScale));
   url.hash = `?${fragment.toString()}`;

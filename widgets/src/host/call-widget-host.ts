@@ -50,6 +50,8 @@ export interface CallWidgetHostOptions {
   displayName?: string;
   widgetId?: string;
   log?: (line: string) => void;
+  /** Load without joining: `join()` puts the user in the call (see ElementCallUrlParams). */
+  preload?: boolean;
   /** Setup steps as they happen (see WidgetSessionOptions.trace). */
   trace?: (step: string) => void;
   /** How long to wait for Element Call to close after it hung up, or to obey a hang-up. */
@@ -86,6 +88,7 @@ export class CallWidgetHost {
       theme: o.theme,
       lang: o.lang,
       displayName: o.displayName,
+      preload: o.preload,
     });
     this.session = new WidgetSession({
       widget: {
@@ -156,6 +159,13 @@ export class CallWidgetHost {
   private scheduleDispose(): void {
     clearTimeout(this.closeTimer);
     this.closeTimer = setTimeout(() => this.dispose(), this.closeTimeoutMs);
+  }
+
+  /** Joins the call of a preloaded Element Call (as soon as it can take the action). */
+  async join(): Promise<void> {
+    await this.session.ready;
+    if (this.session.isDisposed) return;
+    await this.session.send(ElementCallActions.Join, {});
   }
 
   /** Leaves the call from our own UI: Element Call hangs up, then closes. */

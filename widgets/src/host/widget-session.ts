@@ -58,6 +58,8 @@ export class WidgetSession {
   readonly origin: string;
   private cleanups: (() => void)[] = [];
   private disposed = false;
+  /** Resolves once capabilities are negotiated (the widget can take to-widget actions). */
+  readonly ready: Promise<void>;
 
   constructor(private readonly o: WidgetSessionOptions) {
     const doc = o.container.ownerDocument;
@@ -109,6 +111,7 @@ export class WidgetSession {
     });
     const driver = new MatrixWidgetDriver(o.client, policy, o.roomId);
     this.api = new ClientWidgetApi(widget, iframe, driver);
+    this.ready = new Promise((resolve) => this.api.once("ready", () => resolve()));
     silenceTransportLog(this.api, trace);
     this.api.setViewedRoomId(o.roomId);
     if (trace) {

@@ -13,10 +13,11 @@ import { elementCallCspDirectives, serializeCsp } from "../csp.ts";
 export const ELEMENT_CALL_PATH = "/widgets/element-call/";
 
 /**
- * Our settings over the package's config.json. Element Call waits `wait_for_key_rotation_ms`
- * after sending a rotated media key (at each join and leave) before encrypting with it, so
- * that everyone has it; the package's 5 s is that much black video for a joiner. Encrypted
- * to-device delivery across our federation measured 0.3–2 s, so 2 s keeps the margin.
+ * Our settings over the package's config.json. Note (checked in the 0.26.1 bundle): Element
+ * Call passes `wait_for_key_rotation_ms` to matrix-js-sdk as `makeKeyDelay`, which only the
+ * legacy encryption manager read; the bundled RTCEncryptionManager ignores it. It delays a
+ * rotated key by `useKeyDelay` (1 s, not settable from config.json) and hands a key younger
+ * than 10 s to new joiners without rotating. Kept in case a later Element Call maps it again.
  */
 export const TCHAP_ELEMENT_CALL_CONFIG: Record<string, unknown> = {
   matrix_rtc_session: { wait_for_key_rotation_ms: 2000 },
