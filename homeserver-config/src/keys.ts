@@ -69,7 +69,8 @@ export async function ensureSelfSignedCert(
   certFile: string,
   keyFile: string,
   serverName: string,
-  address: string,
+  /** An IP address the certificate also names (the address a loopback Synapse listens on). */
+  address?: string,
 ): Promise<void> {
   if ((await exists(certFile)) && (await exists(keyFile))) return;
   await mkdir(path.dirname(certFile), { recursive: true });
@@ -86,7 +87,7 @@ export async function ensureSelfSignedCert(
     "-subj",
     `/CN=${serverName}`,
     "-addext",
-    `subjectAltName=DNS:${serverName},IP:${address}`,
+    `subjectAltName=DNS:${serverName}${address ? `,IP:${address}` : ""}`,
     "-keyout",
     keyFile,
     "-out",

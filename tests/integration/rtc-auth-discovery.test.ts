@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ensureSelfSignedCert } from "../../homeserver-config/src/keys.ts";
 import { localFiles } from "../../homeserver-config/src/render/synapse-local.ts";
 import { startAuthService, type AuthServiceConfig } from "../../rtc/auth/service.ts";
 import { localHosts } from "../../rtc/stack/rtc-service.ts";
@@ -19,7 +18,6 @@ import { startTestDnsServer } from "../support/test-dns-server.ts";
 
 const stack = inject("stack");
 const projectRoot = inject("projectRoot");
-const run = promisify(execFile);
 
 /**
  * Discovery over real sockets: a `.well-known/matrix/server` on port 443 and SRV records from a
@@ -75,25 +73,7 @@ describe("MatrixRTC authorization service: federation server discovery", () => {
   it("follows /.well-known/matrix/server (through a redirect) to a delegated address", async () => {
     // The server name's own host serves only .well-known, with a certificate for its name.
     const wellKnownIp = `${prefix}.60`;
-    await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      `/CN=${hsA.serverName}`,
-      "-addext",
-      `subjectAltName=DNS:${hsA.serverName}`,
-      "-keyout",
-      path.join(tmp, "wk.key"),
-      "-out",
-      path.join(tmp, "wk.crt"),
-    ]);
+    await ensureSelfSignedCert(path.join(tmp, "wk.crt"), path.join(tmp, "wk.key"), hsA.serverName);
     const wkCert = await readFile(path.join(tmp, "wk.crt"), "utf8");
     const seen: string[] = [];
     const server = https.createServer(
