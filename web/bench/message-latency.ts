@@ -64,7 +64,33 @@ async function watchArrivals(page: Page): Promise<void> {
   await page.evaluate(WATCH_ARRIVALS);
 }
 
-async function browserRoundTrip(sender: Page, receiver: Page, id: string): Promise<number> {
+/** Where one browser round trip's time went, from both pages' resource timings. */
+interface Breakdown {
+  /** keydown → PUT /send leaves A's page (local echo, encryption, the SDK's queue). */
+  beforePut: number;
+  /** PUT /send request → answer (A's homeserver stores the event). */
+  put: number;
+  /** PUT answered → B's /sync answered with it (federation, B's homeserver, the long-poll). */
+  toSync: number;
+  /** B's /sync answered → text in B's DOM (decryption, view model, React). */
+  render: number;
+}
+
+const ABS = "performance.timeOrigin";
+/** In a page: absolute (ms since epoch) [start, end] of the last matching resource entry. */
+const lastResource = (pattern: string, before: number) => `(() => {
+  const re = new RegExp(${JSON.stringify(pattern)});
+  const hits = performance.getEntriesByType("resource")
+    .filter((e) => re.test(e.name) && ${ABS} + e.responseEnd <= ${before} + 1);
+  const e = hits[hits.length - 1];
+  return e ? [${ABS} + e.startTime, ${ABS} + e.responseEnd] : null;
+})()`;
+
+async function browserRoundTrip(
+  sender: Page,
+  receiver: Page,
+  id: string,
+): Promise<{ ms: number; parts: Breakdown | null }> {
   const box = sender.getByLabel("Écrire un message");
   await box.fill(`Mesure ⟦${id}⟧`);
   const t0 = await box.evaluate((el) => {
@@ -77,7 +103,22 @@ async function browserRoundTrip(sender: Page, receiver: Page, id: string): Promi
     polling: 5,
   });
   const t1 = (await handle.jsonValue()) as number;
-  return t1 - t0;
+  // The PUT may still be answering when B renders (B's sync can beat A's answer): wait a bit.
+  await sender.waitForTimeout(50);
+  const put = (await sender.evaluate(
+    lastResource("/send/m\\.room\\.encrypted/", Date.now() + 1e6),
+  )) as [number, number] | null;
+  const sync = (await receiver.evaluate(lastResource("/sync\\?", t1))) as [number, number] | null;
+  const parts =
+    put && sync && put[0] >= t0
+      ? {
+          beforePut: put[0] - t0,
+          put: put[1] - put[0],
+          toSync: sync[1] - put[1],
+          render: t1 - sync[1],
+        }
+      : null;
+  return { ms: t1 - t0, parts };
 }
 
 async function rawRoundTrip(
@@ -118,7 +159,10 @@ export const webMessageLatency: Benchmark = {
       await Promise.all([openRoom(alice.page, name), openRoom(chloe.page, name)]);
       await watchArrivals(chloe.page);
 
+      for (const p of [alice.page, chloe.page])
+        await p.evaluate(() => performance.setResourceTimingBufferSize(100_000));
       const samples = { browser: [] as number[], raw: [] as number[] };
+      const parts: Breakdown[] = [];
       const rawBlock = async (n: number, keep: boolean) => {
         await rawB.sync(0); // start from now: no backlog counted
         for (let i = 0; i < n; i++) {
@@ -128,8 +172,9 @@ export const webMessageLatency: Benchmark = {
       };
       const browserBlock = async (n: number, keep: boolean, tag: string) => {
         for (let i = 0; i < n; i++) {
-          const ms = await browserRoundTrip(alice.page, chloe.page, `lat-${tag}-${i}`);
-          if (keep) samples.browser.push(ms);
+          const r = await browserRoundTrip(alice.page, chloe.page, `lat-${tag}-${i}`);
+          if (keep) samples.browser.push(r.ms);
+          if (keep && r.parts) parts.push(r.parts);
         }
       };
       // Warm both paths: the first encrypted send also sets up the Olm session and room key.
@@ -152,6 +197,19 @@ export const webMessageLatency: Benchmark = {
           });
         }
       }
+      for (const key of ["beforePut", "put", "toSync", "render"] as const) {
+        figures.push({
+          metric: `browser breakdown p50: ${key}`,
+          value: round(
+            percentile(
+              parts.map((x) => x[key]),
+              50,
+            ),
+          ),
+          unit: "ms",
+        });
+      }
+      figures.push({ metric: "breakdown samples", value: parts.length, unit: "" });
       const b50 = percentile(samples.browser, 50);
       const r50 = percentile(samples.raw, 50);
       figures.push(

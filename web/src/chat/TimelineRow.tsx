@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import { splitAgency } from "../core/agency.ts";
 import type { MediaLoader } from "../media/media-loader.ts";
@@ -8,7 +9,12 @@ import { MessageBody } from "./MessageBody.tsx";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😄", "🎉"];
 
-export function TimelineRow(props: { item: TimelineItem; vm: RoomViewModel; media: MediaLoader }) {
+/** Memoised: the view model keeps unchanged items' identity, so only changed rows render. */
+export const TimelineRow = memo(function TimelineRow(props: {
+  item: TimelineItem;
+  vm: RoomViewModel;
+  media: MediaLoader;
+}) {
   const { item } = props;
   const { t, i18n } = useTranslation();
   if (item.kind === "day") {
@@ -37,7 +43,7 @@ export function TimelineRow(props: { item: TimelineItem; vm: RoomViewModel; medi
     );
   }
   return <Message {...props} item={item} />;
-}
+});
 
 function Message({
   item,

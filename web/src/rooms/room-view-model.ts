@@ -21,9 +21,17 @@ import { readImage } from "../media/make-thumbnail.ts";
 import { toRawEvent } from "../timeline/event-mapping.ts";
 import { markdownToContent } from "../timeline/markdown.ts";
 import type { ChosenMention } from "../timeline/mention-query.ts";
-import { buildTimeline, type MessageItem, type TimelineItem } from "../timeline/timeline-model.ts";
+import {
+  buildTimeline,
+  reuseUnchanged,
+  type MessageItem,
+  type TimelineItem,
+} from "../timeline/timeline-model.ts";
 import { explainInviteRefusal } from "./invite-refusal.ts";
 import { isDirectRoom, directRoomIds } from "./room-list-view-model.ts";
+
+/** See `typing()`. */
+const TYPING_DELAY_MS = 500;
 
 export interface MemberRow {
   userId: string;
@@ -71,6 +79,7 @@ export class RoomViewModel {
   private readonly me: string;
   private lastReadSent: string | null = null;
   private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private uploadSeq = 0;
   private readonly uploadAborts = new Map<string, AbortController>();
   /**
@@ -184,13 +193,11 @@ export class RoomViewModel {
         ? { ...r, type: EventType.RoomMessage as string }
         : r;
     });
-    const items = buildTimeline({
-      events: raw,
-      myUserId: this.me,
-      readUpTo,
-      nameOf,
-    });
     const prev = this.state?.get();
+    const items = reuseUnchanged(
+      prev?.items ?? [],
+      buildTimeline({ events: raw, myUserId: this.me, readUpTo, nameOf }),
+    );
     const find = (item: MessageItem | null | undefined) =>
       item ? ((items.find((i) => i.id === item.id) as MessageItem | undefined) ?? null) : null;
     const myLevel = room.getMember(this.me)?.powerLevel ?? 0;
@@ -260,12 +267,21 @@ export class RoomViewModel {
     this.members.set(rows);
   }
 
-  /** Read receipt for the newest event, once per event. */
+  /**
+   * Read receipt for the newest event from someone else, once per event. My own events are read
+   * by definition: a receipt for each would be one more federation EDU per message sent.
+   */
   markRead(): void {
     const events = this.room.getLiveTimeline().getEvents();
     const last = [...events]
       .reverse()
-      .find((e) => e.getId() && !e.getId()!.startsWith("~") && e.status === null);
+      .find(
+        (e) =>
+          e.getId() &&
+          !e.getId()!.startsWith("~") &&
+          e.status === null &&
+          e.getSender() !== this.me,
+      );
     if (!last || last.getId() === this.lastReadSent) return;
     if (typeof document !== "undefined" && document.visibilityState === "hidden") return;
     this.lastReadSent = last.getId()!;
@@ -306,8 +322,12 @@ export class RoomViewModel {
       return;
     }
     if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo.id } };
-    void this.client.sendMessage(this.room.roomId, content as never).catch(() => undefined);
-    this.stopTyping();
+    this.cancelTypingStart();
+    // "Stopped typing" goes after the message, not ahead of it in the federation queue.
+    void this.client
+      .sendMessage(this.room.roomId, content as never)
+      .catch(() => undefined)
+      .then(() => this.stopTyping());
   }
 
   retry(id: string): void {
@@ -337,15 +357,39 @@ export class RoomViewModel {
     await this.client.redactEvent(this.room.roomId, eventId);
   }
 
+  /**
+   * Typing notices start TYPING_DELAY_MS after the first keystroke: a message sent sooner (a
+   * quick reply, a paste) needs none, and a notice sent just before it would travel ahead of it
+   * in the homeserver's federation queue, delaying the message by a whole transaction.
+   */
   typing(active: boolean): void {
-    const now = Date.now();
-    if (active && now - this.typingSentAt < 3000) return;
-    this.typingSentAt = active ? now : 0;
+    if (!active) {
+      this.stopTyping();
+      return;
+    }
+    if (this.typingSentAt) {
+      if (Date.now() - this.typingSentAt >= 3000) this.sendTyping(true);
+      return;
+    }
+    this.typingTimer ??= setTimeout(() => {
+      this.typingTimer = null;
+      this.sendTyping(true);
+    }, TYPING_DELAY_MS);
+  }
+
+  private sendTyping(active: boolean): void {
+    this.typingSentAt = active ? Date.now() : 0;
     void this.client.sendTyping(this.room.roomId, active, 5000).catch(() => undefined);
   }
 
+  private cancelTypingStart(): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+  }
+
   private stopTyping(): void {
-    if (this.typingSentAt) this.typing(false);
+    this.cancelTypingStart();
+    if (this.typingSentAt) this.sendTyping(false);
   }
 
   async paginate(): Promise<void> {

@@ -1,3 +1,5 @@
+// First: silences the SDK's debug logging before its modules create their loggers.
+import "./quiet-sdk-logs.ts";
 import {
   ClientEvent,
   createClient,

@@ -342,3 +342,34 @@ export function mentions(text: string, myUserId: string, myName: string): boolea
   const t = text.toLowerCase();
   return t.includes(myUserId.toLowerCase()) || (!!myName && t.includes(myName.toLowerCase()));
 }
+
+/**
+ * The new timeline with every item that did not change replaced by the previous object, so
+ * views memoised on item identity re-render only the rows that changed (one new message
+ * re-renders one row, not the whole room).
+ */
+export function reuseUnchanged(
+  prev: readonly TimelineItem[],
+  next: TimelineItem[],
+): TimelineItem[] {
+  if (prev.length === 0) return next;
+  const byId = new Map(prev.map((i) => [i.id, i]));
+  return next.map((item) => {
+    const old = byId.get(item.id);
+    return old && sameItem(old, item) ? old : item;
+  });
+}
+
+function sameItem(a: TimelineItem, b: TimelineItem): boolean {
+  const ka = Object.keys(a) as (keyof TimelineItem)[];
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    const x = a[k] as unknown;
+    const y = b[k] as unknown;
+    if (x === y) continue;
+    // Nested parts (reactions, readBy, replyTo, media) are small: compare by value.
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
