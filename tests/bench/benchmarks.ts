@@ -5,6 +5,7 @@ import type { Benchmark } from "./harness.ts";
 import { sfuJoinTime } from "./sfu-join.ts";
 import { webBundleSize } from "../../web/bench/bundle-benchmark.ts";
 import { webMessageLatency } from "../../web/bench/message-latency.ts";
+import { webRoomList500 } from "../../web/bench/room-list-500.ts";
 import { callSetupTime } from "../../widgets/bench/call-setup.ts";
 
 /** Every benchmark `npm run bench` runs against the bench stack, in order. */
@@ -14,6 +15,7 @@ export const benchmarks: Benchmark[] = [
   sfuJoinTime,
   webBundleSize,
   webMessageLatency,
+  webRoomList500,
   callSetupTime,
   provisioningBenchmark,
 ];
