@@ -8,7 +8,6 @@ import { NodeDiscoveryNet } from "./discovery/node-net.ts";
 import type { TlsPolicy } from "./discovery/https-get.ts";
 import { createAuthServer, DEFAULT_LIMITS, type HttpLimits } from "./http-server.ts";
 import { FederationOpenIdVerifier, type OpenIdVerifier } from "./openid.ts";
-import { CachingOpenIdVerifier } from "./openid-cache.ts";
 import { FederationPolicy, type FederationMember } from "./policy.ts";
 import { LiveKitRooms, type SfuRooms } from "./sfu-rooms.ts";
 
@@ -59,14 +58,12 @@ export async function startAuthService(config: AuthServiceConfig): Promise<Runni
   });
   const openId =
     config.openId ??
-    new CachingOpenIdVerifier(
-      new FederationOpenIdVerifier({
-        net,
-        resolve: net.resolveAddress,
-        tls: config.discovery.tls,
-        ...(config.openIdTimeoutMs ? { timeoutMs: config.openIdTimeoutMs } : {}),
-      }),
-    );
+    new FederationOpenIdVerifier({
+      net,
+      resolve: net.resolveAddress,
+      tls: config.discovery.tls,
+      ...(config.openIdTimeoutMs ? { timeoutMs: config.openIdTimeoutMs } : {}),
+    });
   const rooms =
     config.rooms ??
     new LiveKitRooms({
