@@ -5,6 +5,7 @@ import type {
   LocalInstance,
 } from "../../homeserver-config/src/local/instance.ts";
 import { FEDERATION_PORT } from "../../homeserver-config/src/local/instance.ts";
+import { POLICY_MODULE_DIR } from "../../homeserver-config/src/render/policy-module.ts";
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import { renderLocalHomeserver } from "../../homeserver-config/src/stack/start-stack.ts";
 import { defaultLauncher } from "../../homeserver-config/src/synapse/launcher.ts";
@@ -61,6 +62,8 @@ export async function startOutsiderHomeserver(
     configFiles: [files.config],
     dataDir: instance.dataDir,
     hostsFile,
+    // The local profile's modules (SQLite tuning) load from the project's module folder.
+    pythonPath: [path.resolve(import.meta.dirname, "../..", POLICY_MODULE_DIR)],
     serverName,
     clientUrl: layout.clientUrl,
     consoleLog: path.join(dir, "console.log"),

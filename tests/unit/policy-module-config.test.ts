@@ -5,6 +5,10 @@ import { parseFederation } from "../../homeserver-config/src/load-federation.ts"
 import { layoutHomeservers, testInstance } from "../../homeserver-config/src/local/instance.ts";
 import { localPolicyInput } from "../../homeserver-config/src/render/policy-local.ts";
 import { policySettings } from "../../homeserver-config/src/render/policy-module.ts";
+import {
+  LOCAL_SQLITE_MODULE,
+  renderLocalSynapseConfig,
+} from "../../homeserver-config/src/render/synapse-local.ts";
 import { renderProductionSynapseConfig } from "../../homeserver-config/src/render/synapse-production.ts";
 
 const federation = parseFederation(
@@ -62,5 +66,24 @@ describe("the policy module's rendered config", () => {
     expect(config.room_prejoin_state).toEqual({
       additional_event_types: ["im.vector.room.access_rules"],
     });
+    // The local profile's SQLite tuning never reaches production (PostgreSQL there).
+    expect(JSON.stringify(config.modules)).not.toContain(LOCAL_SQLITE_MODULE);
+  });
+
+  it("is loaded locally next to the local profile's SQLite tuning", () => {
+    const instance = testInstance("/tmp/project", 3);
+    const layouts = layoutHomeservers(federation, instance);
+    const config = renderLocalSynapseConfig({
+      layout: layouts[0]!,
+      federationServerNames: layouts.map((l) => l.serverName),
+      rtcAuthServiceUrl: "http://127.0.0.1:1",
+      secrets: { macaroonSecretKey: "m", formSecret: "f", registrationSharedSecret: "r" },
+      policy: localPolicyInput(layouts, instance),
+    });
+    expect((config.modules as { module: string }[]).map((m) => m.module)).toEqual([
+      "tchap_policy.TchapPolicy",
+      LOCAL_SQLITE_MODULE,
+    ]);
+    expect(config.database).toMatchObject({ name: "sqlite3" });
   });
 });

@@ -70,9 +70,14 @@ const LOCAL_RATE_LIMITS: SynapseConfig = {
   },
 };
 
+/** Local only: SQLite commits without an fsync each (see the module's docstring). */
+export const LOCAL_SQLITE_MODULE = "tchap_local.SqliteSynchronousNormal";
+
 export function renderLocalSynapseConfig(input: LocalRenderInput): SynapseConfig {
   const { layout } = input;
   const files = localFiles(layout.dir);
+  const policy = input.policy ? policySettings(input.policy) : {};
+  const modules = [...((policy.modules as unknown[]) ?? []), { module: LOCAL_SQLITE_MODULE }];
   return {
     server_name: layout.serverName,
     public_baseurl: `${layout.clientUrl}/`,
@@ -108,7 +113,8 @@ export function renderLocalSynapseConfig(input: LocalRenderInput): SynapseConfig
     suppress_key_server_warning: true,
     app_service_config_files: [files.appservice],
     ...tchapPolicySettings(input.federationServerNames),
-    ...(input.policy ? policySettings(input.policy) : {}),
+    ...policy,
+    modules,
     ...matrixRtcSettings(input.rtcAuthServiceUrl),
     ...secretSettings(input.secrets),
     ...LOCAL_RATE_LIMITS,
