@@ -1,3 +1,5 @@
+// Before anything loads matrix-js-sdk: its debug logging would bury the figures.
+import "../../web/src/session/quiet-sdk-logs.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     });
 
   const results: { benchmark: string; figures: BenchFigure[] }[] = [];
+  const failed: string[] = [];
   log("Starting the bench federation from empty…");
   const first = await start(true);
   await first.stop();
@@ -85,8 +88,14 @@ async function main(): Promise<void> {
     for (const b of benchmarks) {
       if (values.only && !b.name.includes(values.only)) continue;
       log(`Running: ${b.name}`);
-      const figures = await b.run({ stack: stack.description, projectRoot, log });
-      results.push({ benchmark: b.name, figures });
+      try {
+        const figures = await b.run({ stack: stack.description, projectRoot, log });
+        results.push({ benchmark: b.name, figures });
+      } catch (e) {
+        // One broken benchmark must not cost the figures of the others.
+        log(`  FAILED: ${(e as Error).stack ?? String(e)}`);
+        failed.push(b.name);
+      }
     }
   } finally {
     await stack.stop();
@@ -107,8 +116,12 @@ async function main(): Promise<void> {
   const dir = path.join(projectRoot, ".local", "bench");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+  await writeFile(file, JSON.stringify({ at: new Date().toISOString(), results, failed }, null, 2));
   console.log(`\nResults written to ${file}`);
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} benchmark(s) failed: ${failed.join(", ")}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e: unknown) => {
