@@ -9,6 +9,7 @@ import {
 } from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/@types/events.js";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
+import { localpartOf } from "../matrix/appservice-user.ts";
 import type { MatrixApi } from "../matrix/matrix-api.ts";
 import type { BotConnection, ConnectionHandlers } from "./connection.ts";
 
@@ -40,14 +41,13 @@ export class CryptoConnection implements BotConnection {
   async start(h: ConnectionHandlers): Promise<void> {
     const previous = h.device.get();
     if (previous) await this.logout(previous.accessToken).catch(() => {});
-    const localpart = this.api.userId.slice(1, this.api.userId.indexOf(":"));
     const login = await this.api.call<{ device_id: string; access_token: string }>(
       "POST",
       "/_matrix/client/v3/login",
       {
         body: {
           type: "m.login.application_service",
-          identifier: { type: "m.id.user", user: localpart },
+          identifier: { type: "m.id.user", user: localpartOf(this.api.userId) },
           initial_device_display_name: this.o.deviceName ?? "meeting bot",
         },
       },

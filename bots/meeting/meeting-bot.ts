@@ -4,6 +4,7 @@ import {
   createRoomRequest,
   type RoomType,
 } from "../../homeserver-config/src/policy/room-types.ts";
+import { ensureAppserviceUser, nameAppserviceUser } from "../matrix/appservice-user.ts";
 import { enc, type MatrixApi } from "../matrix/matrix-api.ts";
 import type { BotConnection, IncomingMessage } from "./connection.ts";
 import type { SpecEnvironment } from "../spec/model.ts";
@@ -92,19 +93,8 @@ export class MeetingBot {
   }
 
   private async register(): Promise<void> {
-    const localpart = this.userId.slice(1, this.userId.indexOf(":"));
-    try {
-      await this.api.call("POST", "/_matrix/client/v3/register", {
-        body: { type: "m.login.application_service", username: localpart, inhibit_login: true },
-      });
-    } catch (e) {
-      if (!(e instanceof MatrixHttpError && e.errcode === "M_USER_IN_USE")) throw e;
-    }
-    if (this.o.displayName) {
-      await this.api.call("PUT", `/_matrix/client/v3/profile/${enc(this.userId)}/displayname`, {
-        body: { displayname: this.o.displayName },
-      });
-    }
+    if (this.o.displayName) await nameAppserviceUser(this.api, this.o.displayName);
+    else await ensureAppserviceUser(this.api);
   }
 
   private async handleMessage(m: IncomingMessage): Promise<void> {

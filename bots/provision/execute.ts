@@ -1,6 +1,7 @@
 import { MatrixHttpError } from "../../homeserver-config/src/admin/matrix-http.ts";
 import type { ProvisioningSpec, SpecEnvironment } from "../spec/model.ts";
 import { serverNameOf } from "../spec/resolve-user.ts";
+import { nameAppserviceUser } from "../matrix/appservice-user.ts";
 import { enc, type MatrixApi } from "../matrix/matrix-api.ts";
 import { isTransient } from "../matrix/retry-policy.ts";
 import { actionLabel, type Action } from "./actions.ts";
@@ -86,7 +87,7 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   await forEachLimit(plan.accounts.filter(mine), 4, async (a) => {
     const agent = ctx.agents.get(a.actor)!;
     if (a.kind === "profile") {
-      await run(a, undefined, () => setDisplayName(agent, a.displayName)).catch(() => {});
+      await run(a, undefined, () => nameAppserviceUser(agent.api, a.displayName)).catch(() => {});
     }
     if (a.kind !== "account") return;
     await run(a, undefined, () => ensureAccount(agent, a)).catch(() => {});
@@ -320,37 +321,6 @@ async function invite(api: MatrixApi, roomId: string, a: Action): Promise<void> 
     }
     throw e;
   }
-}
-
-/**
- * Synapse keeps no profile for an appservice's sender until it is registered, and then fails
- * to set its display name (500): register the sender through the appservice API first.
- */
-async function setDisplayName(agent: ProvisioningAgent, displayname: string): Promise<void> {
-  const api = agent.api;
-  const put = () =>
-    api.call("PUT", `/_matrix/client/v3/profile/${enc(api.userId)}/displayname`, {
-      body: { displayname },
-      retryTransient: false,
-    });
-  try {
-    await put();
-    return;
-  } catch (e) {
-    if (!(e instanceof MatrixHttpError && (e.status === 500 || e.status === 404))) throw e;
-  }
-  try {
-    await api.call("POST", "/_matrix/client/v3/register", {
-      body: {
-        type: "m.login.application_service",
-        username: api.userId.slice(1, api.userId.indexOf(":")),
-        inhibit_login: true,
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof MatrixHttpError && e.errcode === "M_USER_IN_USE")) throw e;
-  }
-  await put();
 }
 
 async function ensureAccount(agent: ProvisioningAgent, a: Action): Promise<void> {
