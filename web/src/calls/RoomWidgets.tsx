@@ -127,7 +127,7 @@ function WidgetFrame(props: { room: Room; widget: RoomWidget; allowList: string[
     <div className="room-widget-frame">
       {refused && (
         <p className="widget-refused">
-          {t("widgetNotAllowed", { name: widget.name, origin: widget.templateUrl.split("?")[0] })}
+          {t("widgetNotAllowed", { name: widget.name, origin: originOf(widget.templateUrl) })}
         </p>
       )}
       {consent && (
