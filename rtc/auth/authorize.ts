@@ -28,12 +28,17 @@ export interface Grant {
   userId: string;
   access: Access;
   room: string;
+  /** Where the time went, for the log line (the OpenID check crosses federation). */
+  openIdMs: number;
+  roomMs: number;
 }
 
 export async function authorize(request: ParsedRequest, deps: AuthorizeDeps): Promise<Grant> {
   const token = request.request.openid_token;
   const { serverName, access } = admitServer(token, deps.policy);
+  const started = Date.now();
   const userId = await deps.openId.userId(serverName, token.access_token);
+  const openIdMs = Date.now() - started;
 
   let roomId: string;
   let slotId: string;
@@ -56,6 +61,7 @@ export async function authorize(request: ParsedRequest, deps: AuthorizeDeps): Pr
   }
 
   const room = livekitRoomName(roomId, slotId);
+  const roomStarted = Date.now();
   if (access === "full") {
     await deps.rooms.ensureRoom(room);
   } else if (!(await deps.rooms.roomExists(room))) {
@@ -67,8 +73,9 @@ export async function authorize(request: ParsedRequest, deps: AuthorizeDeps): Pr
         "the call must first be started by a member of an agency",
     );
   }
+  const roomMs = Date.now() - roomStarted;
   const jwt = await deps.mint(deps.credentials, room, identity);
-  return { url: deps.livekitUrl, jwt, userId, access, room };
+  return { url: deps.livekitUrl, jwt, userId, access, room, openIdMs, roomMs };
 }
 
 /** Servers outside the federation are refused before anything is sent to them. */

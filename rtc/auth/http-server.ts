@@ -87,7 +87,7 @@ export function createAuthServer(
       send(res, 200, { url: grant.url, jwt: grant.jwt });
       log(
         `${route}: granted ${grant.userId} (${grant.access} access) LiveKit room ${grant.room} ` +
-          `in ${Date.now() - started} ms`,
+          `in ${Date.now() - started} ms (OpenID check ${grant.openIdMs} ms, SFU room ${grant.roomMs} ms)`,
       );
     } catch (e) {
       if (!(e instanceof AuthRefusal)) throw e;

@@ -41,20 +41,25 @@ export const FIRST_REMOTE_FRAME = `(() => {
   if (window.__firstRemoteFrameHook) return;
   window.__firstRemoteFrameHook = true;
   const desc = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, "srcObject");
-  const seen = new WeakSet();
   const isRemote = (track) => (window.__rtcProbe || []).some((pc) =>
     pc.getReceivers().some((r) => r.track === track));
+  // Frame callbacks only while they matter: an element showing a local track (our own camera)
+  // is left after a few frames and all watching stops once a remote frame was seen, so the
+  // probe does not load the page it measures. Each srcObject assignment starts a new watch.
+  const watching = new WeakMap();
   const watch = (video) => {
-    if (seen.has(video)) return;
-    seen.add(video);
+    const token = {};
+    watching.set(video, token);
+    let localFrames = 0;
     const onFrame = () => {
+      if (window.__firstRemoteFrameAt !== undefined || watching.get(video) !== token) return;
       const stream = desc.get.call(video);
       const track = stream && stream.getVideoTracks ? stream.getVideoTracks()[0] : undefined;
       if (track && isRemote(track)) {
-        if (window.__firstRemoteFrameAt === undefined)
-          window.__firstRemoteFrameAt = performance.timeOrigin + performance.now();
+        window.__firstRemoteFrameAt = performance.timeOrigin + performance.now();
         return;
       }
+      if (track && ++localFrames > 10) return;
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
@@ -125,6 +130,8 @@ function groupErrors(errors: string[]): [string, number][] {
 }
 
 interface Sample {
+  /** The click, absolute ms (to find the call in the homeservers' logs). */
+  t0: number;
   total: number;
   joined: number;
   /** First time (ms after the click) each setup step happened. */
@@ -133,10 +140,11 @@ interface Sample {
 
 /** Resource fetches of Element Call's frame worth a line: its page, config and RTC requests. */
 const TIMED_FETCH =
-  /index\.html|config\.json|\/sfu\/get|\/get_token|\/validate|openid|versions|well-known/;
+  /delegate_delayed_leave|index\.html|config\.json|\/sfu\/get|\/get_token|\/validate|openid|versions|well-known/;
 
-async function collectSteps(page: Page, frame: Frame, t0: number): Promise<Map<string, number>> {
-  const host = await page.evaluate(() => {
+/** The host page's `call:` marks (absolute ms), cleared so the next call starts afresh. */
+async function takeHostMarks(page: Page): Promise<{ name: string; at: number }[]> {
+  return page.evaluate(() => {
     const marks = performance
       .getEntriesByType("mark")
       .filter((m) => m.name.startsWith("call:"))
@@ -144,6 +152,20 @@ async function collectSteps(page: Page, frame: Frame, t0: number): Promise<Map<s
     performance.clearMarks();
     return marks;
   });
+}
+
+/**
+ * Setup steps of one call, in ms after the click: the caller's host page and Element Call frame
+ * ("A …") and the host page of the participant already in the call ("B …": when our membership
+ * reached them, when they sent their media key).
+ */
+async function collectSteps(
+  caller: Page,
+  frame: Frame,
+  other: Page,
+  t0: number,
+): Promise<Map<string, number>> {
+  const [host, otherHost] = await Promise.all([takeHostMarks(caller), takeHostMarks(other)]);
   const inFrame = await frame
     .evaluate(() => {
       const w = window as unknown as { __callTrace?: { name: string; at: number }[] };
@@ -178,23 +200,25 @@ async function collectSteps(page: Page, frame: Frame, t0: number): Promise<Map<s
   const add = (name: string, at: number) => {
     if (!steps.has(name) && at >= t0) steps.set(name, at - t0);
   };
-  for (const m of host) add(`host ${m.name}`, m.at);
+  for (const m of host) add(`A host ${m.name}`, m.at);
+  for (const m of otherHost) add(`B host ${m.name}`, m.at);
   if (inFrame) {
     for (const m of inFrame.trace) {
-      add(`ec ${m.name}`, m.at);
+      add(`A ec ${m.name}`, m.at);
       // A preloaded Element Call must not open camera or microphone before the click.
-      if (m.name.startsWith("getUserMedia") && m.at < t0) steps.set(`ec ${m.name} BEFORE click`, 0);
+      if (m.name.startsWith("getUserMedia") && m.at < t0)
+        steps.set(`A ec ${m.name} BEFORE click`, 0);
     }
     for (const f of inFrame.fetches) {
       if (!TIMED_FETCH.test(f.name)) continue;
-      add(`ec fetch ${f.name} start`, f.start);
-      add(`ec fetch ${f.name} end`, f.end);
+      add(`A ec fetch ${f.name} start`, f.start);
+      add(`A ec fetch ${f.name} end`, f.end);
     }
     if (inFrame.navigation) {
-      add("ec navigation start", inFrame.navigation.start);
-      add("ec dom interactive", inFrame.navigation.domInteractive);
+      add("A ec navigation start", inFrame.navigation.start);
+      add("A ec dom interactive", inFrame.navigation.domInteractive);
     }
-    if (inFrame.assets) add(`ec ${inFrame.assets.count} assets loaded`, inFrame.assets.lastEnd);
+    if (inFrame.assets) add(`A ec ${inFrame.assets.count} assets loaded`, inFrame.assets.lastEnd);
   }
   return steps;
 }
@@ -218,8 +242,9 @@ async function callFrame(page: Page, widgetId: string): Promise<Frame> {
   throw new Error("Element Call's frame did not appear");
 }
 
-async function oneCall(alice: WebUser): Promise<Sample> {
+async function oneCall(alice: WebUser, chloe: WebUser): Promise<Sample> {
   const page = alice.page;
+  await takeHostMarks(chloe.page);
   const button = page.getByRole("button", { name: "Démarrer un appel vidéo" });
   const t0 = await button.evaluate((el) => {
     const t = performance.timeOrigin + performance.now();
@@ -247,8 +272,8 @@ async function oneCall(alice: WebUser): Promise<Sample> {
     { polling: 20, timeout: 60_000 },
   );
   const t1 = (await handle.jsonValue()) as number;
-  const steps = await collectSteps(page, frame, t0);
-  const sample = { total: t1 - t0, joined: (await joinedAt) - t0, steps };
+  const steps = await collectSteps(page, frame, chloe.page, t0);
+  const sample = { t0, total: t1 - t0, joined: (await joinedAt) - t0, steps };
   await dockedCall(page).getByRole("button", { name: "Raccrocher" }).click();
   await dockedCall(page).waitFor({ state: "detached", timeout: 30_000 });
   // Let the leave reach the other side before calling again.
@@ -300,7 +325,7 @@ export const callSetupTime: Benchmark = {
 
       const samples: Sample[] = [];
       for (let i = 0; i < WARMUP + CALLS; i++) {
-        const s = await oneCall(alice);
+        const s = await oneCall(alice, chloe);
         if (i >= WARMUP) samples.push(s);
         log(
           `  call ${i + 1}/${WARMUP + CALLS}: ${Math.round(s.total)} ms (joined ${Math.round(s.joined)} ms)`,
@@ -311,6 +336,15 @@ export const callSetupTime: Benchmark = {
         log(
           `    ${String(Math.round(t)).padStart(6)}  ${name}${n < samples.length ? ` (${n})` : ""}`,
         );
+      // One whole call, in order: the per-step medians above mix calls, this one does not.
+      const mid = [...samples].sort((x, y) => x.total - y.total)[Math.floor(samples.length / 2)];
+      if (mid) {
+        log(
+          `  the median call (${Math.round(mid.total)} ms), clicked at ${new Date(mid.t0).toISOString()}:`,
+        );
+        for (const [name, t] of [...mid.steps].sort((x, y) => x[1] - y[1]))
+          log(`    ${String(Math.round(t)).padStart(6)}  ${name}`);
+      }
       const total = samples.map((s) => s.total);
       const joined = samples.map((s) => s.joined);
       return [

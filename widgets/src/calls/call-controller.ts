@@ -45,7 +45,8 @@ export interface CallControllerOptions {
   log?: (line: string) => void;
   /**
    * Each call's setup steps (widget API messages, to-device arrivals) during its first
-   * `TRACE_WINDOW_MS`, e.g. as `performance.mark`s for the call-setup benchmark and devtools.
+   * `TRACE_WINDOW_MS`, and again after anyone joins or leaves it (keys are exchanged then), e.g.
+   * as `performance.mark`s for the call-setup benchmark and devtools.
    */
   trace?: (step: string) => void;
 }
@@ -183,19 +184,24 @@ export class CallController {
     this.dismissRing(roomId);
     this.prefetch.warm();
     let host: CallWidgetHost;
+    let restartTrace: () => void;
     const pre = this.preloaded;
     this.preloaded = null;
     if (pre && pre.roomId === roomId && pre.intent === intent && !pre.host.session.isDisposed) {
       pre.restartTrace();
-      host = pre.host;
+      ({ host, restartTrace } = pre);
       void host.join().catch((e: unknown) => {
         this.o.log?.(`joining the preloaded call failed: ${String(e)}`);
         host.dispose();
       });
     } else {
       pre?.host.dispose();
-      host = this.createHost(room, intent, false, this.setupTrace().step);
+      const trace = this.setupTrace();
+      host = this.createHost(room, intent, false, trace.step);
+      restartTrace = trace.restart;
     }
+    const rtc = this.o.client.matrixRTC.getRoomSession(room);
+    rtc.on(MatrixRTCSessionEvent.MembershipsChanged, restartTrace);
     const publish = () => {
       if (host.state === "ended") this.ending.add(host);
       if (this.active.get()?.host !== host) return;
@@ -203,6 +209,7 @@ export class CallController {
     };
     host.on("state", publish);
     host.on("disposed", () => {
+      rtc.off(MatrixRTCSessionEvent.MembershipsChanged, restartTrace);
       this.ending.delete(host);
       if (this.active.get()?.host === host) this.active.set(null);
     });
@@ -210,7 +217,7 @@ export class CallController {
     return host;
   }
 
-  /** A trace for one call's setup window; `restart` when a preloaded call is joined. */
+  /** A trace for one call's setup window; `restart` when a preloaded call is joined or its members change. */
   private setupTrace(): { step: ((step: string) => void) | undefined; restart: () => void } {
     const trace = this.o.trace;
     if (!trace) return { step: undefined, restart: () => undefined };
