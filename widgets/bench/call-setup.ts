@@ -201,7 +201,13 @@ async function collectSteps(
     if (!steps.has(name) && at >= t0) steps.set(name, at - t0);
   };
   for (const m of host) add(`A host ${m.name}`, m.at);
-  for (const m of otherHost) add(`B host ${m.name}`, m.at);
+  // The other side repeats steps (the previous call's leave arrives during this one): all kept.
+  const seen = new Map<string, number>();
+  for (const m of otherHost) {
+    const n = (seen.get(m.name) ?? 0) + 1;
+    seen.set(m.name, n);
+    add(`B host ${m.name}${n > 1 ? ` #${n}` : ""}`, m.at);
+  }
   if (inFrame) {
     for (const m of inFrame.trace) {
       add(`A ec ${m.name}`, m.at);
