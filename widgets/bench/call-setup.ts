@@ -239,6 +239,16 @@ function medianSteps(samples: Sample[]): [string, number, number][] {
     .sort((a, b) => a[1] - b[1]);
 }
 
+/** Steps reported as figures: the earliest step of a call matching each pattern. */
+const MILESTONES: [string, RegExp][] = [
+  [
+    "click → our membership sent",
+    /^A host from-widget:send_event:org\.matrix\.msc3401\.call\.member$/,
+  ],
+  ["click → their media key received", /^A host to-device-in:io\.element\.call\.encryption_keys$/],
+  ["click → their video flowing (track unmuted)", /^A ec pc\d+-track-unmuted-video$/],
+];
+
 async function callFrame(page: Page, widgetId: string): Promise<Frame> {
   for (let i = 0; i < 600; i++) {
     const f = page.frames().find((fr) => fr.url().includes(`widgetId=${widgetId}`));
@@ -371,6 +381,15 @@ export const callSetupTime: Benchmark = {
           value: round(percentile(joined, 50)),
           unit: "ms",
         },
+        // The two paths the first frame waits for: the media key (our membership must reach
+        // the other side, which answers with its key) and the media itself (SFU).
+        ...MILESTONES.map(([metric, step]) => {
+          const ts = samples.flatMap((s) => {
+            const ts = [...s.steps].filter(([name]) => step.test(name)).map(([, t]) => t);
+            return ts.length ? [Math.min(...ts)] : [];
+          });
+          return { metric: `${metric} p50`, value: round(percentile(ts, 50)), unit: "ms" };
+        }),
         { metric: "calls measured", value: samples.length, unit: "calls" },
       ];
     } finally {
