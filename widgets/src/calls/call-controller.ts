@@ -217,7 +217,10 @@ export class CallController {
     return host;
   }
 
-  /** A trace for one call's setup window; `restart` when a preloaded call is joined or its members change. */
+  /**
+   * A trace for one call's setup window; `restart` when a preloaded call is joined or the call's
+   * members change.
+   */
   private setupTrace(): { step: ((step: string) => void) | undefined; restart: () => void } {
     const trace = this.o.trace;
     if (!trace) return { step: undefined, restart: () => undefined };
