@@ -24,6 +24,10 @@ export function CallDock({ onOpenRoom }: { onOpenRoom?: (roomId: string) => void
   const rings = useObservable(controller.rings);
   const body = useRef<HTMLDivElement>(null);
   const { t } = useTranslation(CALLS_NS);
+  const [ringMuted, setRingMuted] = useState(false);
+  useEffect(() => {
+    if (rings.length === 0) setRingMuted(false);
+  }, [rings.length]);
 
   useLayoutEffect(() => {
     controller.attachContainer(body.current);
@@ -63,11 +67,12 @@ export function CallDock({ onOpenRoom }: { onOpenRoom?: (roomId: string) => void
         )}
         <div className="call-frame-body" ref={body} />
       </div>
-      {rings.length > 0 && <RingSound />}
+      {rings.length > 0 && <RingSound onMuted={setRingMuted} />}
       {rings.map((ring) => (
         <RingDialog
           key={ring.notificationEventId}
           ring={ring}
+          muted={ringMuted}
           onAccept={() => {
             onOpenRoom?.(ring.roomId);
             controller.acceptRing(ring);
@@ -79,7 +84,13 @@ export function CallDock({ onOpenRoom }: { onOpenRoom?: (roomId: string) => void
   );
 }
 
-function RingDialog(props: { ring: Ring; onAccept: () => void; onDecline: () => void }) {
+function RingDialog(props: {
+  ring: Ring;
+  /** The browser refused to play the ring (see RingSound). */
+  muted: boolean;
+  onAccept: () => void;
+  onDecline: () => void;
+}) {
   const session = useSession();
   const { t } = useTranslation(CALLS_NS);
   const room = session.client.getRoom(props.ring.roomId);
@@ -88,6 +99,11 @@ function RingDialog(props: { ring: Ring; onAccept: () => void; onDecline: () => 
   return (
     <div className="call-ring" role="alertdialog" aria-label={label}>
       <p>{label}</p>
+      {props.muted && (
+        <p className="call-ring-muted" role="status">
+          {t("ringMuted")}
+        </p>
+      )}
       <div className="call-ring-actions">
         <button type="button" className="primary" onClick={props.onAccept}>
           {t("accept")}
