@@ -8,6 +8,7 @@ import { NodeDiscoveryNet } from "./discovery/node-net.ts";
 import type { TlsPolicy } from "./discovery/https-get.ts";
 import { createAuthServer, DEFAULT_LIMITS, type HttpLimits } from "./http-server.ts";
 import { FederationOpenIdVerifier, type OpenIdVerifier } from "./openid.ts";
+import { CoalescingOpenIdVerifier } from "./openid-coalescing.ts";
 import { FederationPolicy, type FederationMember } from "./policy.ts";
 import { LiveKitRooms, type SfuRooms } from "./sfu-rooms.ts";
 
@@ -56,14 +57,15 @@ export async function startAuthService(config: AuthServiceConfig): Promise<Runni
     ...(config.discovery.dnsServers ? { dnsServers: config.discovery.dnsServers } : {}),
     log,
   });
-  const openId =
+  const openId = new CoalescingOpenIdVerifier(
     config.openId ??
-    new FederationOpenIdVerifier({
-      net,
-      resolve: net.resolveAddress,
-      tls: config.discovery.tls,
-      ...(config.openIdTimeoutMs ? { timeoutMs: config.openIdTimeoutMs } : {}),
-    });
+      new FederationOpenIdVerifier({
+        net,
+        resolve: net.resolveAddress,
+        tls: config.discovery.tls,
+        ...(config.openIdTimeoutMs ? { timeoutMs: config.openIdTimeoutMs } : {}),
+      }),
+  );
   const rooms =
     config.rooms ??
     new LiveKitRooms({
