@@ -407,8 +407,8 @@ export const callSetupTime: Benchmark = {
         // the other side, which answers with its key) and the media itself (SFU).
         ...MILESTONES.map(([metric, step]) => {
           const ts = samples.flatMap((s) => {
-            const ts = [...s.steps].filter(([name]) => step.test(name)).map(([, t]) => t);
-            return ts.length ? [Math.min(...ts)] : [];
+            const times = [...s.steps].filter(([name]) => step.test(name)).map(([, t]) => t);
+            return times.length ? [Math.min(...times)] : [];
           });
           return { metric: `${metric} p50`, value: round(percentile(ts, 50)), unit: "ms" };
         }),
