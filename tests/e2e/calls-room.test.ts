@@ -2,6 +2,7 @@ import type { Frame } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
 import {
+  bannerParticipants,
   callBanner,
   dockedCall,
   dockedCount,
@@ -91,7 +92,7 @@ describe("video call in an encrypted room across agencies", () => {
     const banner = callBanner(chloe.page);
     await banner.waitFor({ timeout: 60_000 });
     await expect
-      .poll(() => banner.locator("li").allTextContents(), { timeout: 30_000 })
+      .poll(() => bannerParticipants(chloe.page), { timeout: 30_000 })
       .toEqual([alice.account.displayName]);
   });
 

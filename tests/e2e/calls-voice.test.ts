@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import {
+  bannerParticipants,
   callBanner,
   dockedCall,
   dockedCount,
@@ -44,7 +45,7 @@ describe("voice call", () => {
     const banner = callBanner(chloe.page);
     await banner.waitFor({ timeout: 60_000 });
     await expect
-      .poll(() => banner.locator("li").allTextContents(), { timeout: 30_000 })
+      .poll(() => bannerParticipants(chloe.page), { timeout: 30_000 })
       .toEqual([alice.account.displayName]);
     await banner.getByRole("button", { name: "Rejoindre" }).click();
     await dockedCall(chloe.page).waitFor({ timeout: 30_000 });

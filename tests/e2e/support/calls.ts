@@ -108,6 +108,11 @@ export const callBanner = (page: Page) => page.getByRole("region", { name: "Appe
 export const dockedCall = (page: Page) =>
   page.getByRole("region", { name: "Vous êtes dans l'appel" });
 
+/** The names a call banner lists as in the call. */
+export function bannerParticipants(page: Page): Promise<string[]> {
+  return callBanner(page).locator("li").allTextContents();
+}
+
 /** Participants the docked call's status bar shows. */
 export async function dockedCount(page: Page): Promise<number> {
   return Number(await dockedCall(page).locator(".call-count").getAttribute("data-count"));
