@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buildTimeline,
+  reuseUnchanged,
   stripReplyFallback,
   type MessageItem,
   type RawEvent,
@@ -115,6 +116,30 @@ describe("timeline model", () => {
     });
     expect(g).toMatchObject({ redacted: true, body: "" });
     expect(u!.undecryptable).toBe(true);
+    expect(u!.utdReason).toBe("unknown");
+    expect(q!.utdReason).toBeNull();
+  });
+
+  it("says why a message is undecryptable, and shows it in place once its key arrives", () => {
+    const waiting = ev({
+      type: "m.room.encrypted",
+      undecryptable: true,
+      utdReason: "waiting",
+      content: {},
+    });
+    const before = buildTimeline({ events: [waiting], myUserId: ME });
+    expect(messages(before)[0]).toMatchObject({ undecryptable: true, utdReason: "waiting" });
+    const decrypted: RawEvent = {
+      ...waiting,
+      type: "m.room.message",
+      undecryptable: false,
+      content: { msgtype: "m.text", body: "enfin lisible" },
+    };
+    delete decrypted.utdReason;
+    const after = reuseUnchanged(before, buildTimeline({ events: [decrypted], myUserId: ME }));
+    const row = messages(after)[0]!;
+    expect(row).toMatchObject({ id: waiting.id, body: "enfin lisible", utdReason: null });
+    expect(row).not.toBe(messages(before)[0]);
   });
 
   it("places other people's read receipts on the message they read up to", () => {

@@ -4,6 +4,7 @@ import { splitAgency } from "../core/agency.ts";
 import type { MediaLoader } from "../media/media-loader.ts";
 import type { RoomViewModel } from "../rooms/room-view-model.ts";
 import type { MessageItem, TimelineItem } from "../timeline/timeline-model.ts";
+import { isPending, type UtdReason } from "../timeline/utd-reason.ts";
 import { MediaView } from "./MediaView.tsx";
 import { MessageBody } from "./MessageBody.tsx";
 
@@ -85,9 +86,7 @@ function Message({
       {item.redacted ? (
         <p className="body muted redacted">{t("message.redacted")}</p>
       ) : item.undecryptable ? (
-        <p className="body utd" data-utd="true">
-          {t("message.undecryptable")}
-        </p>
+        <UndecryptableBody reason={item.utdReason ?? "unknown"} />
       ) : item.decrypting ? (
         <p className="body muted">{t("message.decrypting")}</p>
       ) : item.media ? (
@@ -161,6 +160,24 @@ function Message({
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * Says why, in plain words. A message still waiting for its key is shown calmly (it replaces
+ * itself when the key arrives) but stays `data-utd`: right now it cannot be read.
+ */
+function UndecryptableBody({ reason }: { reason: UtdReason }) {
+  const { t } = useTranslation();
+  const pending = isPending(reason);
+  return (
+    <p
+      className={pending ? "body utd utd-pending" : "body utd"}
+      data-utd="true"
+      data-utd-reason={reason}
+    >
+      {t(`utd.${reason}`)}
+    </p>
   );
 }
 

@@ -104,7 +104,6 @@ export const en: Shape<typeof fr> = {
     label: "Message from {{name}} at {{time}}",
     edited: "(edited)",
     redacted: "Message deleted",
-    undecryptable: "Unable to decrypt this message",
     decrypting: "Decrypting…",
     unavailable: "Message not loaded",
     failed: "Not sent.",
@@ -172,5 +171,26 @@ export const en: Shape<typeof fr> = {
     startDm: "Message",
     inviteTitle: "Invite to the room",
     invite: "Invite",
+  },
+  utd: {
+    waiting: "Waiting for the decryption key… The message will appear as soon as it arrives.",
+    history_locked:
+      "Sent before this device signed in. Unlock your history with your recovery key or another device.",
+    history_no_backup:
+      "Sent before this device signed in, and your account has no key backup: it cannot be read here, only on devices you were signed in on at the time.",
+    history_not_in_backup:
+      "Sent before this device signed in, and its key is not in your backup: it can still be read on the device that received it.",
+    not_member: "Sent while you were not a member of the room: this message was not meant for you.",
+    key_from_later:
+      "This device received the conversation's key after this message. Unlock your history with your recovery key or another device.",
+    withheld: "The sender did not share this message's key with this device.",
+    this_device_unverified:
+      "The sender only shares messages with verified devices. Verify this device from another of your devices or with your recovery key.",
+    sender_identity_changed:
+      "The sender's identity changed since you verified them: message hidden as a precaution. Verify this person again.",
+    sender_device_unverified:
+      "Sent from a device its owner has not verified: message hidden as a precaution.",
+    unknown:
+      "This message cannot be decrypted on this device. It may still be readable on your other devices.",
   },
 };

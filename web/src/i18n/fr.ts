@@ -107,7 +107,6 @@ export const fr = {
     label: "Message de {{name}} à {{time}}",
     edited: "(modifié)",
     redacted: "Message supprimé",
-    undecryptable: "Impossible de déchiffrer ce message",
     decrypting: "Déchiffrement…",
     unavailable: "Message non chargé",
     failed: "Échec de l'envoi.",
@@ -175,5 +174,27 @@ export const fr = {
     startDm: "Écrire",
     inviteTitle: "Inviter dans le salon",
     invite: "Inviter",
+  },
+  utd: {
+    waiting: "En attente de la clé de déchiffrement… Le message s'affichera dès qu'elle arrivera.",
+    history_locked:
+      "Envoyé avant la connexion de cet appareil. Déverrouillez l'historique avec votre clé de récupération ou un autre appareil.",
+    history_no_backup:
+      "Envoyé avant la connexion de cet appareil, et votre compte n'a pas de sauvegarde des clés : il ne peut pas être lu ici, seulement sur vos appareils connectés à ce moment-là.",
+    history_not_in_backup:
+      "Envoyé avant la connexion de cet appareil, et sa clé ne figure pas dans votre sauvegarde : il reste lisible sur l'appareil qui l'a reçu.",
+    not_member:
+      "Envoyé quand vous n'étiez pas membre du salon : ce message ne vous était pas destiné.",
+    key_from_later:
+      "Cet appareil a reçu la clé de la conversation après ce message. Déverrouillez l'historique avec votre clé de récupération ou un autre appareil.",
+    withheld: "L'expéditeur n'a pas partagé la clé de ce message avec cet appareil.",
+    this_device_unverified:
+      "L'expéditeur ne partage ses messages qu'avec les appareils vérifiés. Vérifiez cet appareil depuis un autre de vos appareils ou avec votre clé de récupération.",
+    sender_identity_changed:
+      "L'identité de l'expéditeur a changé depuis que vous l'avez vérifiée : message masqué par précaution. Vérifiez à nouveau cette personne.",
+    sender_device_unverified:
+      "Envoyé depuis un appareil que son propriétaire n'a pas vérifié : message masqué par précaution.",
+    unknown:
+      "Ce message ne peut pas être déchiffré sur cet appareil. Il reste peut-être lisible sur vos autres appareils.",
   },
 };

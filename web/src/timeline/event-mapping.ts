@@ -1,5 +1,6 @@
 import { EventStatus, type MatrixEvent, type Room } from "matrix-js-sdk";
 import type { RawEvent, SendStatus } from "./timeline-model.ts";
+import { utdReasonOf } from "./utd-reason.ts";
 
 /** The boundary between the SDK's MatrixEvent and the pure timeline model. */
 export function sendStatus(e: MatrixEvent): SendStatus {
@@ -21,6 +22,7 @@ export function toRawEvent(e: MatrixEvent, room: Room): RawEvent {
     status: sendStatus(e),
     redacted: e.isRedacted(),
     undecryptable,
+    ...(undecryptable ? { utdReason: utdReasonOf(e.decryptionFailureReason) } : {}),
     decrypting: e.isBeingDecrypted() || (e.isEncrypted() && !e.getClearContent() && !undecryptable),
     ...(e.getStateKey() !== undefined ? { stateKey: e.getStateKey()! } : {}),
   };

@@ -1,3 +1,5 @@
+import type { UtdReason } from "./utd-reason.ts";
+
 /**
  * The timeline's pure logic: from the room's events (already decrypted, in order) to the rows
  * the user sees — edits applied, reactions grouped, redactions shown, replies resolved, date
@@ -18,6 +20,8 @@ export interface RawEvent {
   redacted: boolean;
   /** Encrypted and could not be decrypted (an "unable to decrypt"). */
   undecryptable: boolean;
+  /** Why, when undecryptable (read as "unknown" if absent). */
+  utdReason?: UtdReason;
   /** Encrypted and still being decrypted. */
   decrypting: boolean;
   stateKey?: string;
@@ -67,6 +71,8 @@ export interface MessageItem {
   edited: boolean;
   redacted: boolean;
   undecryptable: boolean;
+  /** Why it cannot be decrypted; null when it can. */
+  utdReason: UtdReason | null;
   decrypting: boolean;
   status: SendStatus;
   replyTo: { id: string; senderName: string; body: string } | null;
@@ -272,6 +278,7 @@ export function buildTimeline(input: BuildInput): TimelineItem[] {
         edited: !!edit,
         redacted: e.redacted,
         undecryptable: e.undecryptable,
+        utdReason: e.undecryptable ? (e.utdReason ?? "unknown") : null,
         decrypting: e.decrypting,
         status: e.status,
         replyTo: replyId
