@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { splitAgency } from "../core/agency.ts";
 import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
+import { SecuritySettings } from "../encryption/SecuritySettings.tsx";
 import { LanguageSwitch } from "../ui/LanguageSwitch.tsx";
 import { CreateRoomDialog } from "./CreateRoomDialog.tsx";
 import { PeopleDialog } from "./PeopleDialog.tsx";
@@ -12,6 +13,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
   const { t } = useTranslation();
   const room = useObservable(vm.openRoom);
   const dialog = useObservable(vm.dialog);
+  const devices = useObservable(vm.devices);
   const notice = useObservable(vm.notice);
   const connection = useObservable(vm.session.connection);
   const myName = useObservable(vm.myName);
@@ -23,6 +25,9 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
           <div>
             <strong>{name}</strong> {agency && <span className="agency">{agency}</span>}
           </div>
+          <button type="button" onClick={() => vm.openSecurity()}>
+            {t("securitySettings.open")}
+          </button>
           <button type="button" onClick={onLogout}>
             {t("app.logout")}
           </button>
@@ -59,6 +64,9 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
         )}
       </main>
       {dialog === "create-room" && <CreateRoomDialog vm={vm} />}
+      {dialog === "security" && devices && (
+        <SecuritySettings devices={devices} onClose={() => vm.closeSecurity()} />
+      )}
       {dialog === "start-dm" && (
         <PeopleDialog
           chat={vm}

@@ -11,6 +11,8 @@ import { splitAgency } from "../core/agency.ts";
 import { AppError, toAppError } from "../core/app-error.ts";
 import { Disposer, Observable } from "../core/observable.ts";
 import type { RuntimeConfig } from "../core/runtime-config.ts";
+import { matrixDevicesPort } from "../encryption/devices-port.ts";
+import { DevicesViewModel } from "../encryption/devices-view-model.ts";
 import { MediaLoader } from "../media/media-loader.ts";
 import type { MatrixSession } from "../session/matrix-session.ts";
 import { resendOnReconnect } from "../session/resend-on-reconnect.ts";
@@ -18,7 +20,7 @@ import { createTchapRoom, findPeople, openOrCreateDm, type PersonHit } from "./r
 import { myMembership, RoomListViewModel } from "./room-list-view-model.ts";
 import { RoomViewModel } from "./room-view-model.ts";
 
-export type Dialog = null | "create-room" | "start-dm" | "invite" | "members";
+export type Dialog = null | "create-room" | "start-dm" | "invite" | "members" | "security";
 
 /** The logged-in screen: room list, the open room, dialogs. */
 export class ChatViewModel {
@@ -26,6 +28,8 @@ export class ChatViewModel {
   readonly openRoom = new Observable<RoomViewModel | null>(null);
   readonly dialog = new Observable<Dialog>(null);
   readonly notice = new Observable<AppError | null>(null);
+  /** The « Sécurité » settings' device list, alive while that dialog is open. */
+  readonly devices = new Observable<DevicesViewModel | null>(null);
   readonly media: MediaLoader;
   /** My display name as the homeserver has it ("First Last [Agency]"). */
   readonly myName: Observable<string>;
@@ -131,6 +135,18 @@ export class ChatViewModel {
     await this.selectWhenKnown(roomId);
   }
 
+  openSecurity(): void {
+    this.devices.get()?.dispose();
+    this.devices.set(new DevicesViewModel(matrixDevicesPort(this.client)));
+    this.dialog.set("security");
+  }
+
+  closeSecurity(): void {
+    this.devices.get()?.dispose();
+    this.devices.set(null);
+    if (this.dialog.get() === "security") this.dialog.set(null);
+  }
+
   findPeople(term: string): Promise<PersonHit[]> {
     return findPeople(this.client, this.config, term);
   }
@@ -142,6 +158,7 @@ export class ChatViewModel {
 
   dispose(): void {
     this.openRoom.get()?.dispose();
+    this.devices.get()?.dispose();
     this.roomList.dispose();
     this.media.dispose();
     this.disposer.dispose();
