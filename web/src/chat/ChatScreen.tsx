@@ -3,6 +3,7 @@ import { splitAgency } from "../core/agency.ts";
 import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
 import { SecuritySettings } from "../encryption/SecuritySettings.tsx";
+import { VerificationDialog } from "../encryption/VerificationDialog.tsx";
 import { LanguageSwitch } from "../ui/LanguageSwitch.tsx";
 import { CreateRoomDialog } from "./CreateRoomDialog.tsx";
 import { PeopleDialog } from "./PeopleDialog.tsx";
@@ -86,6 +87,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
           }}
         />
       )}
+      <VerificationDialog vm={vm.verification} />
     </div>
   );
 }

@@ -1,8 +1,15 @@
 import { useTranslation } from "react-i18next";
 import { useObservable } from "../core/use-observable.ts";
+import { TrustMark } from "../encryption/TrustMark.tsx";
+import type { UserTrustViewModel } from "../encryption/user-trust-view-model.ts";
 import type { RoomViewModel } from "../rooms/room-view-model.ts";
 
-export function MemberList({ vm, onClose }: { vm: RoomViewModel; onClose: () => void }) {
+export function MemberList(props: {
+  vm: RoomViewModel;
+  trust: UserTrustViewModel;
+  onClose: () => void;
+}) {
+  const { vm, trust, onClose } = props;
   const { t } = useTranslation();
   const members = useObservable(vm.members);
   return (
@@ -18,6 +25,7 @@ export function MemberList({ vm, onClose }: { vm: RoomViewModel; onClose: () => 
           <li key={m.userId} data-user-id={m.userId}>
             <span className="member-name">{m.name}</span>
             {m.agency && <span className="agency">{m.agency}</span>}
+            <TrustMark trust={trust} userId={m.userId} />
             {m.powerLevel >= 100 && <span className="role">{t("room.admin")}</span>}
             {m.membership === "invite" && <span className="role muted">{t("room.invited")}</span>}
             {m.canKick && (

@@ -4,6 +4,8 @@ import { RoomCallControls } from "../calls/RoomCallControls.tsx";
 import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
 import type { RoomViewModel } from "../rooms/room-view-model.ts";
+import { IdentityChangeGate } from "../encryption/IdentityChangeGate.tsx";
+import { PersonVerification } from "../encryption/PersonVerification.tsx";
 import { Composer } from "./Composer.tsx";
 import { MemberList } from "./MemberList.tsx";
 import { TimelineRow } from "./TimelineRow.tsx";
@@ -57,6 +59,9 @@ export function RoomView({ vm, chat }: { vm: RoomViewModel; chat: ChatViewModel 
           {s.topic && <p className="muted topic">{s.topic}</p>}
         </div>
         <div className="room-header-actions">
+          {s.isDirect && (
+            <PersonVerification room={vm} trust={chat.trust} verification={chat.verification} />
+          )}
           {room && <RoomCallControls room={room} placement="header" />}
           <button
             type="button"
@@ -139,9 +144,18 @@ export function RoomView({ vm, chat }: { vm: RoomViewModel; chat: ChatViewModel 
               )}
             </div>
           ))}
-          <Composer vm={vm} />
+          <IdentityChangeGate
+            room={vm}
+            isDirect={s.isDirect}
+            trust={chat.trust}
+            verification={chat.verification}
+          >
+            <Composer vm={vm} />
+          </IdentityChangeGate>
         </div>
-        {dialog === "members" && <MemberList vm={vm} onClose={() => chat.dialog.set(null)} />}
+        {dialog === "members" && (
+          <MemberList vm={vm} trust={chat.trust} onClose={() => chat.dialog.set(null)} />
+        )}
       </div>
     </section>
   );

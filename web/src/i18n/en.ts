@@ -219,4 +219,47 @@ export const en: Shape<typeof fr> = {
     signingOut: "Signing out…",
     stillSignedIn: "The device is still signed in.",
   },
+  verification: {
+    title: "Verification",
+    incomingUser:
+      "{{name}} offers to verify each other: you will compare seven emoji, each on your own screen.",
+    incomingSelf:
+      "Another of your devices asks to be verified. Accept if you just signed in there yourself.",
+    accept: "Accept",
+    decline: "Decline",
+    waitingUser: "Request sent to {{name}}. Waiting for their answer…",
+    waitingSelf: "Request sent. Accept it on your other signed-in device, then compare the emoji.",
+    compareUser:
+      "Check with {{name}} (in person or by phone) that you both see the same emoji, in the same order.",
+    compareSelf: "Check that your other device shows the same emoji, in the same order.",
+    emojiList: "Emoji to compare",
+    match: "They match",
+    noMatch: "They don't match",
+    waitingConfirmation: "Waiting for the other side to confirm…",
+    doneUser: "{{name}} is verified: your conversations are protected against impersonation.",
+    doneSelf: "Verification complete: this device and the other one trust each other.",
+    cancelled: {
+      mismatch:
+        "The emoji don't match: verification cancelled. Share nothing sensitive and warn the other person by other means.",
+      declined: "The verification was declined or cancelled by the other side.",
+      timeout: "No answer: the verification request expired.",
+      elsewhere: "The request was handled on another of your devices.",
+      failed: "The verification failed. Try again in a moment.",
+    },
+    verify: "Verify",
+    verifyPerson: "Verify {{name}}",
+    verified: "Verified",
+    verifiedPerson: "{{name}} is verified",
+    changed: "Identity changed",
+    identityChanged: "{{name}}'s identity has changed.",
+    identityChangedVerified:
+      "You had verified them. This happens when someone resets their account, but may also mean impersonation: verify again, or accept the new identity to write to them.",
+    identityChangedUnverified:
+      "This happens when someone resets their account. If in doubt, verify them.",
+    acceptIdentity: "Accept the new identity",
+    acceptIdentityOf: "Accept {{name}}'s new identity",
+    verifyAgain: "Verify again",
+    verifyAgainPerson: "Verify {{name}} again",
+    otherDevice: "Verify with another device",
+  },
 };

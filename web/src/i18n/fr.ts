@@ -223,4 +223,48 @@ export const fr = {
     signingOut: "Déconnexion…",
     stillSignedIn: "L'appareil est toujours connecté.",
   },
+  verification: {
+    title: "Vérification",
+    incomingUser:
+      "{{name}} vous propose de vous vérifier mutuellement : vous comparerez sept emoji, chacun sur son écran.",
+    incomingSelf:
+      "Un autre de vos appareils demande à être vérifié. Acceptez si c'est vous qui venez de vous y connecter.",
+    accept: "Accepter",
+    decline: "Refuser",
+    waitingUser: "Demande envoyée à {{name}}. En attente de sa réponse…",
+    waitingSelf:
+      "Demande envoyée. Acceptez-la sur votre autre appareil connecté, puis comparez les emoji.",
+    compareUser:
+      "Vérifiez avec {{name}} (de vive voix ou par téléphone) que vous voyez les mêmes emoji, dans le même ordre.",
+    compareSelf: "Vérifiez que votre autre appareil affiche les mêmes emoji, dans le même ordre.",
+    emojiList: "Emoji à comparer",
+    match: "Ils correspondent",
+    noMatch: "Ils ne correspondent pas",
+    waitingConfirmation: "En attente de la confirmation de l'autre côté…",
+    doneUser: "{{name}} est vérifié(e) : vos échanges sont protégés contre l'usurpation.",
+    doneSelf: "Vérification terminée : cet appareil et l'autre se font confiance.",
+    cancelled: {
+      mismatch:
+        "Les emoji ne correspondent pas : la vérification est annulée. N'échangez rien de sensible et prévenez votre interlocuteur par un autre moyen.",
+      declined: "La vérification a été refusée ou annulée par l'autre côté.",
+      timeout: "Sans réponse, la demande de vérification a expiré.",
+      elsewhere: "La demande a été traitée sur un autre de vos appareils.",
+      failed: "La vérification a échoué. Réessayez dans un instant.",
+    },
+    verify: "Vérifier",
+    verifyPerson: "Vérifier {{name}}",
+    verified: "Vérifié",
+    verifiedPerson: "{{name}} est vérifié(e)",
+    changed: "Identité modifiée",
+    identityChanged: "L'identité de {{name}} a changé.",
+    identityChangedVerified:
+      "Vous l'aviez vérifiée. Cela arrive quand on réinitialise son compte, mais peut aussi signaler une usurpation : vérifiez à nouveau, ou acceptez la nouvelle identité pour lui écrire.",
+    identityChangedUnverified:
+      "Cela arrive quand on réinitialise son compte. En cas de doute, vérifiez son identité.",
+    acceptIdentity: "Accepter la nouvelle identité",
+    acceptIdentityOf: "Accepter la nouvelle identité de {{name}}",
+    verifyAgain: "Vérifier à nouveau",
+    verifyAgainPerson: "Vérifier à nouveau {{name}}",
+    otherDevice: "Vérifier avec un autre appareil",
+  },
 };

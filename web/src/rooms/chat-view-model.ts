@@ -13,6 +13,9 @@ import { Disposer, Observable } from "../core/observable.ts";
 import type { RuntimeConfig } from "../core/runtime-config.ts";
 import { matrixDevicesPort } from "../encryption/devices-port.ts";
 import { DevicesViewModel } from "../encryption/devices-view-model.ts";
+import { trustPort, UserTrustViewModel } from "../encryption/user-trust-view-model.ts";
+import { verificationPort } from "../encryption/verification-port.ts";
+import { VerificationViewModel } from "../encryption/verification-view-model.ts";
 import { MediaLoader } from "../media/media-loader.ts";
 import type { MatrixSession } from "../session/matrix-session.ts";
 import { resendOnReconnect } from "../session/resend-on-reconnect.ts";
@@ -30,6 +33,10 @@ export class ChatViewModel {
   readonly notice = new Observable<AppError | null>(null);
   /** The « Sécurité » settings' device list, alive while that dialog is open. */
   readonly devices = new Observable<DevicesViewModel | null>(null);
+  /** Emoji verification of my other devices and of people, one at a time. */
+  readonly verification: VerificationViewModel;
+  /** Who I verified, and whose identity changed, among the people on screen. */
+  readonly trust: UserTrustViewModel;
   readonly media: MediaLoader;
   /** My display name as the homeserver has it ("First Last [Agency]"). */
   readonly myName: Observable<string>;
@@ -41,6 +48,8 @@ export class ChatViewModel {
   ) {
     const client = session.client;
     this.roomList = new RoomListViewModel(client);
+    this.verification = new VerificationViewModel(verificationPort(client));
+    this.trust = new UserTrustViewModel(trustPort(client), this.openRoom);
     this.myName = new Observable(client.getUser(session.userId)?.displayName ?? session.userId);
     void client.getProfileInfo(session.userId).then(
       (p) => p.displayname && this.myName.set(p.displayname),
@@ -159,6 +168,8 @@ export class ChatViewModel {
   dispose(): void {
     this.openRoom.get()?.dispose();
     this.devices.get()?.dispose();
+    this.verification.dispose();
+    this.trust.dispose();
     this.roomList.dispose();
     this.media.dispose();
     this.disposer.dispose();
