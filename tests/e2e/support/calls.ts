@@ -56,6 +56,7 @@ export async function openKillableClient(
   const kill = () => server.kill();
   return {
     account,
+    stack,
     // Only `close` of LaunchedChromium is used by callers; the context is the browser's.
     browser: { context, close: kill },
     page,

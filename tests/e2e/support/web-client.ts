@@ -2,6 +2,8 @@
  * Driving the web client in Debian Chromium for end-to-end tests: one browser (own profile)
  * per user, French UI, selectors by accessible name where the user would look.
  */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import type {
@@ -12,6 +14,7 @@ import { launchChromium, type LaunchedChromium } from "./chromium.ts";
 
 export interface WebUser {
   account: StackAccount;
+  stack: StackDescription;
   browser: LaunchedChromium;
   page: Page;
   /** Console errors and page errors, for diagnosing failures. */
@@ -40,7 +43,7 @@ export async function openClient(stack: StackDescription, acc: StackAccount): Pr
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
   await page.goto(webUrl(stack));
-  return { account: acc, browser, page, errors, close: () => browser.close() };
+  return { account: acc, stack, browser, page, errors, close: () => browser.close() };
 }
 
 export async function login(page: Page, identifier: string, password: string): Promise<void> {
@@ -49,11 +52,111 @@ export async function login(page: Page, identifier: string, password: string): P
   await page.getByRole("button", { name: "Se connecter" }).click();
 }
 
-export async function loginAndWait(user: WebUser): Promise<void> {
+/** How a test's new device answers « Déverrouiller l'historique ». */
+export interface UnlockChoice {
+  unlock?: "later" | "recovery-key";
+  /** The key to type; default: the one saved at the account's first login in this run. */
+  recoveryKey?: string;
+}
+
+/**
+ * Logs in and gets past the encryption step that follows, as a user would: on the account's
+ * first device, save and confirm the recovery key (kept for later devices, see
+ * `recoveryKeyOf`); on a new device, unlock history as `unlock` says (default: « Plus tard »).
+ */
+export async function loginAndWait(
+  user: WebUser,
+  opts: UnlockChoice = {},
+): Promise<"created" | "unlocked" | "locked" | "ready"> {
   await login(user.page, user.account.email, user.account.password);
   await user.page
     .getByRole("navigation", { name: "Liste des salons" })
     .waitFor({ timeout: 60_000 });
+  return settleEncryption(user, opts);
+}
+
+/** Waits for the client's encryption check after login and answers the dialog it opens. */
+export async function settleEncryption(
+  user: WebUser,
+  opts: UnlockChoice = {},
+): Promise<"created" | "unlocked" | "locked" | "ready"> {
+  const p = user.page;
+  await p.locator(".chat:not([data-encryption=checking])").waitFor({ timeout: 60_000 });
+  const status = await p.locator(".chat").getAttribute("data-encryption");
+  if (status === "failed") throw new Error("encryption set-up failed after login");
+  const keyDialog = p.getByRole("dialog", { name: "Clé de récupération" });
+  const unlockDialog = p.getByRole("dialog", { name: "Déverrouiller l'historique" });
+  await keyDialog
+    .or(unlockDialog)
+    .waitFor({ timeout: 5_000 })
+    .catch(() => undefined);
+  if (await keyDialog.isVisible()) {
+    saveRecoveryKey(user, await confirmRecoveryKey(p));
+    return "created";
+  }
+  if (await unlockDialog.isVisible()) {
+    const key = opts.recoveryKey ?? recoveryKeyOf(user);
+    if (opts.unlock === "recovery-key") {
+      if (!key) throw new Error(`no recovery key known for ${user.account.userId}`);
+      await unlockWithRecoveryKey(p, key);
+      return "unlocked";
+    }
+    await unlockDialog.getByRole("button", { name: "Plus tard" }).click();
+    await unlockDialog.waitFor({ state: "detached" });
+    return "locked";
+  }
+  return status === "locked" ? "locked" : "ready";
+}
+
+/** Reads the recovery key shown once, saves it, and types back the two groups asked for. */
+export async function confirmRecoveryKey(p: Page): Promise<string> {
+  const dialog = p.getByRole("dialog", { name: "Clé de récupération" });
+  const key = (await dialog.getByLabel("Votre clé de récupération").textContent())?.trim() ?? "";
+  if (!/^(\S{4} ){11}\S{4}$/.test(key)) throw new Error(`unexpected recovery key format: ${key}`);
+  await dialog.getByRole("button", { name: "J'ai enregistré ma clé" }).click();
+  const confirm = p.getByRole("dialog", { name: "Confirmez votre clé de récupération" });
+  const groups = key.split(" ");
+  for (const input of await confirm.getByRole("textbox").all()) {
+    const label =
+      (await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent)) ?? "";
+    const n = Number(/(\d+)/.exec(label)?.[1]);
+    await input.fill(groups[n - 1] ?? "");
+  }
+  await confirm.getByRole("button", { name: "Confirmer" }).click();
+  await confirm.waitFor({ state: "detached" });
+  return key;
+}
+
+/** On the « Déverrouiller l'historique » dialog: the recovery key, then the restore's end. */
+export async function unlockWithRecoveryKey(p: Page, key: string): Promise<void> {
+  const dialog = p.getByRole("dialog", { name: "Déverrouiller l'historique" });
+  await dialog.getByRole("button", { name: "Utiliser la clé de récupération" }).click();
+  await dialog.getByLabel("Clé de récupération").fill(key);
+  await dialog.getByRole("button", { name: "Déverrouiller" }).click();
+  await dialog.waitFor({ state: "detached", timeout: 60_000 });
+  await p.locator(".chat[data-encryption=ready]").waitFor();
+}
+
+/** Recovery keys of the test stack's accounts, shared by every test file of one run. */
+function recoveryKeysFile(stack: StackDescription): string {
+  const hsDir = stack.homeservers[0]?.dir;
+  if (!hsDir) throw new Error("stack.json lists no homeserver");
+  return join(dirname(dirname(hsDir)), "test-recovery-keys.json");
+}
+
+export function recoveryKeyOf(user: WebUser): string | undefined {
+  const file = recoveryKeysFile(user.stack);
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>)[user.account.userId];
+}
+
+function saveRecoveryKey(user: WebUser, key: string): void {
+  const file = recoveryKeysFile(user.stack);
+  const keys = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>)
+    : {};
+  keys[user.account.userId] = key;
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
 }
 
 /** The message rows of the open room whose text contains `text`. */

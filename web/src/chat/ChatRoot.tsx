@@ -57,7 +57,10 @@ export default function ChatRoot(props: {
   return (
     <SessionContext.Provider value={vm.session}>
       <LoggedOutWatcher vm={vm} onLoggedOut={onLoggedOut} />
-      <ChatScreen vm={vm} onLogout={() => void vm.logout().then(() => onLoggedOut(false))} />
+      <ChatScreen
+        vm={vm}
+        onLogout={() => void vm.logout().then((done) => done && onLoggedOut(false))}
+      />
       <CallDock onOpenRoom={(roomId) => vm.select(roomId)} />
     </SessionContext.Provider>
   );

@@ -2,6 +2,8 @@ import { useTranslation } from "react-i18next";
 import { splitAgency } from "../core/agency.ts";
 import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
+import { EncryptionBanner } from "../encryption/EncryptionBanner.tsx";
+import { EncryptionDialogs } from "../encryption/EncryptionDialogs.tsx";
 import { SecuritySettings } from "../encryption/SecuritySettings.tsx";
 import { VerificationDialog } from "../encryption/VerificationDialog.tsx";
 import { LanguageSwitch } from "../ui/LanguageSwitch.tsx";
@@ -18,9 +20,10 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
   const notice = useObservable(vm.notice);
   const connection = useObservable(vm.session.connection);
   const myName = useObservable(vm.myName);
+  const encryption = useObservable(vm.encryption.status);
   const { name, agency } = splitAgency(myName, vm.session.userId);
   return (
-    <div className="chat">
+    <div className="chat" data-encryption={encryption}>
       <aside className="sidebar" aria-label={t("rooms.navigation")}>
         <header className="me">
           <div>
@@ -41,6 +44,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
             {t("rooms.startDm")}
           </button>
         </div>
+        <EncryptionBanner vm={vm.encryption} />
         <RoomListPanel vm={vm} selected={room?.roomId ?? null} />
         <LanguageSwitch />
       </aside>
@@ -68,6 +72,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
       {dialog === "security" && devices && (
         <SecuritySettings devices={devices} onClose={() => vm.closeSecurity()} />
       )}
+      <EncryptionDialogs vm={vm.encryption} userId={vm.session.userId} canVerifyWithDevice />
       {dialog === "start-dm" && (
         <PeopleDialog
           chat={vm}

@@ -1,8 +1,11 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-/** A modal `<dialog>`: focus is trapped by the browser, Escape closes it. */
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode }) {
+/**
+ * A modal `<dialog>`: focus is trapped by the browser, Escape closes it. Without `onClose` it
+ * cannot be dismissed (a step the user must finish, like confirming the recovery key).
+ */
+export function Dialog(props: { title: string; onClose?: () => void; children: ReactNode }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -16,14 +19,16 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
       aria-labelledby="dialog-title"
       onCancel={(e) => {
         e.preventDefault();
-        props.onClose();
+        props.onClose?.();
       }}
     >
       <header>
         <h2 id="dialog-title">{props.title}</h2>
-        <button type="button" onClick={props.onClose} aria-label={t("common.close")}>
-          ✕
-        </button>
+        {props.onClose && (
+          <button type="button" onClick={props.onClose} aria-label={t("common.close")}>
+            ✕
+          </button>
+        )}
       </header>
       {props.children}
     </dialog>

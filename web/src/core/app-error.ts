@@ -37,7 +37,17 @@ export type AppErrorCode =
   | "USER_NOT_FOUND"
   | "NETWORK"
   | "UNKNOWN"
+  | EncryptionErrorCode
   | PolicyErrorCode;
+
+/** Recovery key, verification and backup problems a user can act on. */
+export type EncryptionErrorCode =
+  | "RECOVERY_KEY_MISMATCH"
+  | "RECOVERY_KEY_INVALID"
+  | "RECOVERY_KEY_WRONG"
+  | "NO_RECOVERY_SET_UP"
+  | "DEVICE_NOT_VERIFIED"
+  | "BACKUP_KEY_NOT_SHARED";
 
 /** Tchap policy refusals, from the homeserver's `fr.tchap.reason` (never from its text). */
 export type PolicyErrorCode = Uppercase<PolicyReason>;

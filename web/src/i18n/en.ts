@@ -54,6 +54,15 @@ export const en: Shape<typeof fr> = {
     ACL_MUST_DENY_EXTERNALS:
       "A room reserved for public officials must keep excluding the external users' servers.",
     REMOVED_FROM_ROOM: "{{by}} removed you from the room “{{room}}”.",
+    RECOVERY_KEY_MISMATCH:
+      "These groups do not match your key. Check what you wrote down, or show the key again.",
+    RECOVERY_KEY_INVALID:
+      "This is not a recovery key: it has 48 characters in groups of four (EsT…).",
+    RECOVERY_KEY_WRONG: "This recovery key is not your account's.",
+    NO_RECOVERY_SET_UP: "Your account has no recovery key. Verify this device from another device.",
+    DEVICE_NOT_VERIFIED: "Verify this device first.",
+    BACKUP_KEY_NOT_SHARED:
+      "Device verified, but the other device did not share the backup: enter your recovery key to read your history.",
     FORBIDDEN: "You are not allowed to do this.",
     NOT_FOUND: "Not found.",
     USER_NOT_FOUND: "No user matches this address.",
@@ -218,6 +227,59 @@ export const en: Shape<typeof fr> = {
     signOutConfirm: "Sign out the device",
     signingOut: "Signing out…",
     stillSignedIn: "The device is still signed in.",
+  },
+  encryption: {
+    recoveryKeyTitle: "Recovery key",
+    recoveryKeyIntro:
+      "Your encrypted messages are backed up on your server, locked with this key. Only it lets you read them on a new device or after logging out. Keep it somewhere safe (password manager, safe): it will not be shown again.",
+    recoveryKeyLabel: "Your recovery key",
+    copy: "Copy",
+    copied: "Copied",
+    download: "Download",
+    downloadName: "tchap-recovery-key.txt",
+    downloadText:
+      "Tchap recovery key of {{user}}\n\n{{key}}\n\nIt lets you read your encrypted messages on a new device. Never share it.\n",
+    saved: "I have saved my key",
+    confirmTitle: "Confirm your recovery key",
+    confirmIntro: "To check you saved it, type two of its groups of four characters.",
+    group: "Group {{n}}",
+    confirm: "Confirm",
+    showAgain: "Show the key again",
+    unlockTitle: "Unlock your history",
+    unlockIntro:
+      "This new device cannot read your older encrypted messages yet. How do you want to unlock them?",
+    withOtherDevice: "Verify with another device",
+    withOtherDeviceHint: "On a device already signed in, accept the request and compare the emoji.",
+    withRecoveryKey: "Use the recovery key",
+    later: "Later",
+    enterKey: "Recovery key",
+    unlock: "Unlock",
+    back: "Back",
+    waitingOtherDevice:
+      "Request sent: accept it on one of your other signed-in devices, then compare the emoji.",
+    restoring: "Restoring your messages…",
+    restoringProgress: "Restoring keys: {{done}} / {{total}}",
+    lostKey: "Lost your key? Reset encryption",
+    lockedBanner: "Older messages stay locked on this device until it is verified.",
+    lockedAction: "Unlock",
+    setupFailed: "Key backup could not be turned on. It will be retried at your next sign-in.",
+    resetTitle: "Reset encryption",
+    resetWarning:
+      "Without a recovery key or another device, your past encrypted messages are lost. Resetting creates a new identity and a new backup: future messages are protected, but your history stays unreadable, and your contacts will see that your identity changed.",
+    resetPassword: "Account password",
+    resetConfirm: "Reset",
+    logoutTitle: "Log out?",
+    logoutNoBackup:
+      "This device holds message keys that are not backed up anywhere: after logging out, those messages will be unreadable.",
+    logoutPending:
+      "{{count}} message key(s) are not yet uploaded to your backup. Wait for the upload so nothing is lost.",
+    logoutWait: "Wait for the backup",
+    logoutWaiting: "Uploading to the backup…",
+    logoutAnyway: "Log out anyway",
+    settingsTitle: "Recovery key and backup",
+    backupOn: "Key backup is on (version {{version}}).",
+    backupOff: "Key backup is off on this device.",
+    changeKey: "Change the recovery key",
   },
   verification: {
     title: "Verification",

@@ -57,6 +57,16 @@ export const fr = {
     ACL_MUST_DENY_EXTERNALS:
       "Un salon réservé aux agents doit continuer d'exclure les serveurs des utilisateurs externes.",
     REMOVED_FROM_ROOM: "{{by}} vous a retiré du salon « {{room}} ».",
+    RECOVERY_KEY_MISMATCH:
+      "Ces groupes ne correspondent pas à votre clé. Vérifiez ce que vous avez noté, ou affichez la clé à nouveau.",
+    RECOVERY_KEY_INVALID:
+      "Ce n'est pas une clé de récupération : elle compte 48 caractères en groupes de quatre (EsT…).",
+    RECOVERY_KEY_WRONG: "Cette clé de récupération n'est pas celle de votre compte.",
+    NO_RECOVERY_SET_UP:
+      "Votre compte n'a pas de clé de récupération. Vérifiez cet appareil depuis un autre appareil.",
+    DEVICE_NOT_VERIFIED: "Vérifiez d'abord cet appareil.",
+    BACKUP_KEY_NOT_SHARED:
+      "Appareil vérifié, mais l'autre appareil n'a pas transmis la sauvegarde : saisissez votre clé de récupération pour lire l'historique.",
     FORBIDDEN: "Vous n'avez pas le droit de faire cela.",
     NOT_FOUND: "Introuvable.",
     USER_NOT_FOUND: "Aucun utilisateur ne correspond à cette adresse.",
@@ -222,6 +232,63 @@ export const fr = {
     signOutConfirm: "Déconnecter l'appareil",
     signingOut: "Déconnexion…",
     stillSignedIn: "L'appareil est toujours connecté.",
+  },
+  encryption: {
+    recoveryKeyTitle: "Clé de récupération",
+    recoveryKeyIntro:
+      "Vos messages chiffrés sont sauvegardés sur votre serveur, verrouillés par cette clé. Elle seule permet de les relire sur un nouvel appareil ou après une déconnexion. Conservez-la en lieu sûr (gestionnaire de mots de passe, coffre) : elle ne sera plus affichée.",
+    recoveryKeyLabel: "Votre clé de récupération",
+    copy: "Copier",
+    copied: "Copiée",
+    download: "Télécharger",
+    downloadName: "cle-de-recuperation-tchap.txt",
+    downloadText:
+      "Clé de récupération Tchap de {{user}}\n\n{{key}}\n\nElle permet de relire vos messages chiffrés sur un nouvel appareil. Ne la communiquez à personne.\n",
+    saved: "J'ai enregistré ma clé",
+    confirmTitle: "Confirmez votre clé de récupération",
+    confirmIntro:
+      "Pour vérifier que vous l'avez bien notée, saisissez deux de ses groupes de quatre caractères.",
+    group: "Groupe n°{{n}}",
+    confirm: "Confirmer",
+    showAgain: "Afficher la clé à nouveau",
+    unlockTitle: "Déverrouiller l'historique",
+    unlockIntro:
+      "Ce nouvel appareil ne peut pas encore lire vos messages chiffrés plus anciens. Comment voulez-vous les déverrouiller ?",
+    withOtherDevice: "Vérifier avec un autre appareil",
+    withOtherDeviceHint:
+      "Sur un appareil déjà connecté, acceptez la demande et comparez les emoji.",
+    withRecoveryKey: "Utiliser la clé de récupération",
+    later: "Plus tard",
+    enterKey: "Clé de récupération",
+    unlock: "Déverrouiller",
+    back: "Retour",
+    waitingOtherDevice:
+      "Demande envoyée : acceptez-la sur un de vos autres appareils connectés, puis comparez les emoji.",
+    restoring: "Restauration de vos messages…",
+    restoringProgress: "Restauration des clés : {{done}} / {{total}}",
+    lostKey: "Clé perdue ? Réinitialiser le chiffrement",
+    lockedBanner:
+      "Les messages plus anciens restent verrouillés sur cet appareil tant qu'il n'est pas vérifié.",
+    lockedAction: "Déverrouiller",
+    setupFailed:
+      "La sauvegarde de vos clés n'a pas pu être activée. Elle sera réessayée à la prochaine connexion.",
+    resetTitle: "Réinitialiser le chiffrement",
+    resetWarning:
+      "Sans clé de récupération ni autre appareil, vos messages chiffrés passés sont perdus. La réinitialisation crée une nouvelle identité et une nouvelle sauvegarde : vos messages futurs seront protégés, mais l'historique restera illisible, et vos contacts verront que votre identité a changé.",
+    resetPassword: "Mot de passe du compte",
+    resetConfirm: "Réinitialiser",
+    logoutTitle: "Se déconnecter ?",
+    logoutNoBackup:
+      "Cet appareil détient des clés de messages chiffrés qui ne sont sauvegardées nulle part : après la déconnexion, ces messages seront illisibles.",
+    logoutPending:
+      "{{count}} clé(s) de messages ne sont pas encore envoyées à votre sauvegarde. Attendez la fin de l'envoi pour ne rien perdre.",
+    logoutWait: "Attendre la sauvegarde",
+    logoutWaiting: "Envoi à la sauvegarde…",
+    logoutAnyway: "Se déconnecter quand même",
+    settingsTitle: "Clé de récupération et sauvegarde",
+    backupOn: "Sauvegarde des clés active (version {{version}}).",
+    backupOff: "Sauvegarde des clés inactive sur cet appareil.",
+    changeKey: "Changer la clé de récupération",
   },
   verification: {
     title: "Vérification",

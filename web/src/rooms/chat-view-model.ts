@@ -13,6 +13,7 @@ import { Disposer, Observable } from "../core/observable.ts";
 import type { RuntimeConfig } from "../core/runtime-config.ts";
 import { matrixDevicesPort } from "../encryption/devices-port.ts";
 import { DevicesViewModel } from "../encryption/devices-view-model.ts";
+import { EncryptionViewModel } from "../encryption/encryption-view-model.ts";
 import { trustPort, UserTrustViewModel } from "../encryption/user-trust-view-model.ts";
 import { verificationPort } from "../encryption/verification-port.ts";
 import { VerificationViewModel } from "../encryption/verification-view-model.ts";
@@ -38,6 +39,8 @@ export class ChatViewModel {
   /** Who I verified, and whose identity changed, among the people on screen. */
   readonly trust: UserTrustViewModel;
   readonly media: MediaLoader;
+  /** Recovery key, backup, unlocking history on a new device, the logout check. */
+  readonly encryption: EncryptionViewModel;
   /** My display name as the homeserver has it ("First Last [Agency]"). */
   readonly myName: Observable<string>;
   private readonly disposer = new Disposer();
@@ -50,6 +53,8 @@ export class ChatViewModel {
     this.roomList = new RoomListViewModel(client);
     this.verification = new VerificationViewModel(verificationPort(client));
     this.trust = new UserTrustViewModel(trustPort(client), this.openRoom);
+    this.encryption = new EncryptionViewModel(client, session.secretStorageKeys, this.verification);
+    void this.encryption.start();
     this.myName = new Observable(client.getUser(session.userId)?.displayName ?? session.userId);
     void client.getProfileInfo(session.userId).then(
       (p) => p.displayname && this.myName.set(p.displayname),
@@ -160,9 +165,12 @@ export class ChatViewModel {
     return findPeople(this.client, this.config, term);
   }
 
-  async logout(): Promise<void> {
+  /** False when the user chose to stay (keys not backed up yet). */
+  async logout(): Promise<boolean> {
+    if (!(await this.encryption.requestLogout())) return false;
     this.dispose();
     await this.session.logout();
+    return true;
   }
 
   dispose(): void {
@@ -171,6 +179,7 @@ export class ChatViewModel {
     this.verification.dispose();
     this.trust.dispose();
     this.roomList.dispose();
+    this.encryption.dispose();
     this.media.dispose();
     this.disposer.dispose();
   }

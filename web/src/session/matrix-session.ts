@@ -9,6 +9,7 @@ import {
   type MatrixClient,
 } from "matrix-js-sdk";
 import { Disposer, Observable } from "../core/observable.ts";
+import { SecretStorageKeyCache } from "../encryption/secret-storage-key-cache.ts";
 import { clearLocalData, type StoredSession } from "../login/stored-session.ts";
 
 export type ConnectionState = "starting" | "online" | "offline";
@@ -27,6 +28,8 @@ export class MatrixSession {
   private constructor(
     readonly client: MatrixClient,
     readonly stored: StoredSession,
+    /** Where the SDK finds the recovery key while an encryption step needs it. */
+    readonly secretStorageKeys: SecretStorageKeyCache,
   ) {}
 
   get userId(): string {
@@ -34,7 +37,9 @@ export class MatrixSession {
   }
 
   static async start(stored: StoredSession): Promise<MatrixSession> {
+    const secretStorageKeys = new SecretStorageKeyCache();
     const client = createClient({
+      cryptoCallbacks: secretStorageKeys.callbacks,
       baseUrl: stored.baseUrl,
       accessToken: stored.accessToken,
       userId: stored.userId,
@@ -42,10 +47,10 @@ export class MatrixSession {
       timelineSupport: true,
       useAuthorizationHeader: true,
     });
-    // Loads the crypto wasm (its own file, fetched only now). Keys persist in IndexedDB;
-    // key backup/recovery will plug in here via client.getCrypto() (later issue).
+    // Loads the crypto wasm (its own file, fetched only now). Keys persist in IndexedDB; the
+    // encryption view model sets up cross-signing, recovery and key backup after the first sync.
     await client.initRustCrypto({ useIndexedDB: true });
-    const session = new MatrixSession(client, stored);
+    const session = new MatrixSession(client, stored, secretStorageKeys);
     session.watch();
     const prepared = new Promise<void>((resolve) => {
       const onSync = (state: SyncState) => {

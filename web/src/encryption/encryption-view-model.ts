@@ -1,0 +1,420 @@
+import type { MatrixClient } from "matrix-js-sdk";
+import {
+  CryptoEvent,
+  decodeRecoveryKey,
+  type CryptoApi,
+} from "matrix-js-sdk/lib/crypto-api/index.js";
+import { AppError, toAppError } from "../core/app-error.ts";
+import { Disposer, Observable } from "../core/observable.ts";
+import { BackupWatcher, type LogoutRisk } from "./backup-watcher.ts";
+import { DeviceFlags } from "./device-flags.ts";
+import { startAction, type StartAction } from "./encryption-phase.ts";
+import { keyGroups, pickChallenge, answersMatch } from "./recovery-key-confirmation.ts";
+import type { SecretStorageKeyCache } from "./secret-storage-key-cache.ts";
+import { passwordAuth } from "./user-interactive-auth.ts";
+
+/** Where this device stands with the account's encrypted history. */
+export type EncryptionStatus =
+  | "checking"
+  /** Cross-signed, key backup running: history is safe and readable. */
+  | "ready"
+  /** Not verified: older messages stay locked here until it is (banner in the room list). */
+  | "locked"
+  /** Setting encryption up failed (homeserver refused, offline): retried at next start. */
+  | "failed";
+
+/** The one encryption dialog on screen, if any. */
+export type EncryptionScreen =
+  | { kind: "none" }
+  | { kind: "recovery-key"; recoveryKey: string; step: "show" | "confirm"; challenge: number[] }
+  | {
+      kind: "unlock";
+      step: "choose" | "recovery-key" | "other-device" | "restoring";
+      /** Keys restored so far and in all, while restoring from the backup. */
+      progress: { done: number; total: number } | null;
+    }
+  | { kind: "reset" }
+  | { kind: "logout"; risk: LogoutRisk; waiting: boolean };
+
+/** The verification part this view model needs (the verification view model provides it). */
+export interface OwnDeviceVerifier {
+  /** Runs emoji verification with another of my devices; true once both sides confirmed. */
+  requestOwnDevice(): Promise<boolean>;
+}
+
+/** How long « Attendre la sauvegarde » waits for the upload before saying it did not finish. */
+const LOGOUT_BACKUP_WAIT_MS = 60_000;
+
+/** How long a freshly verified device waits for the backup key its other device shares. */
+const SECRET_SHARING_WAIT_MS = 30_000;
+
+/**
+ * The encryption lifecycle of one session, so that no device ever loses history:
+ * - first login of the account: cross-signing, secret storage and server-side key backup are
+ *   created silently, and the recovery key is shown once, to be confirmed;
+ * - a new device of an account with history asks how to unlock it (another device or the
+ *   recovery key), then cross-signs itself and restores the backup: messages decrypt in place;
+ * - a lost recovery key can be replaced by a reset (new identity and backup, history lost);
+ * - logout is told whether keys would be lost.
+ * Free of React; the chat view model owns it.
+ */
+export class EncryptionViewModel {
+  readonly status = new Observable<EncryptionStatus>("checking");
+  readonly screen = new Observable<EncryptionScreen>({ kind: "none" });
+  readonly error = new Observable<AppError | null>(null);
+  readonly backup: BackupWatcher;
+  private readonly flags: DeviceFlags;
+  private readonly disposer = new Disposer();
+  private logoutDecision: ((logOut: boolean) => void) | null = null;
+
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly keys: SecretStorageKeyCache,
+    private readonly verifier: OwnDeviceVerifier | null,
+    storage: Storage = localStorage,
+  ) {
+    this.flags = new DeviceFlags(storage, client.getUserId() ?? "", client.getDeviceId() ?? "");
+    this.backup = new BackupWatcher(client);
+    this.disposer.add(() => this.backup.dispose());
+    this.disposer.add(() => this.keys.forget());
+    // Another device verified this one (or the user did it from elsewhere): pick up the backup.
+    const onTrust = () => {
+      if (this.status.get() === "locked") void this.refreshAfterVerification();
+    };
+    client.on(CryptoEvent.UserTrustStatusChanged, onTrust);
+    this.disposer.add(() => client.off(CryptoEvent.UserTrustStatusChanged, onTrust));
+  }
+
+  private get crypto(): CryptoApi {
+    const c = this.client.getCrypto();
+    if (!c) throw new Error("end-to-end encryption is not initialised");
+    return c;
+  }
+
+  private get userId(): string {
+    return this.client.getUserId()!;
+  }
+
+  /** Decides what this device needs, right after the first sync. */
+  async start(): Promise<StartAction | null> {
+    try {
+      const action = startAction({
+        accountHasIdentity: await this.crypto.userHasCrossSigningKeys(this.userId, true),
+        deviceVerified: await this.isThisDeviceVerified(),
+        unlockSkipped: this.flags.unlockSkipped,
+        recoveryKeyUnconfirmed: this.flags.recoveryKeyUnconfirmed,
+      });
+      if (this.disposer.isDisposed) return null;
+      switch (action) {
+        case "create":
+          await this.createEncryption();
+          break;
+        case "reissue-recovery-key":
+          await this.newRecoveryKey();
+          await this.enableBackup();
+          this.status.set("ready");
+          break;
+        case "ask-unlock":
+          this.status.set("locked");
+          this.openUnlock();
+          break;
+        case "stay-locked":
+          this.status.set("locked");
+          break;
+        case "ready":
+          await this.enableBackup();
+          this.status.set("ready");
+          break;
+      }
+      return action;
+    } catch (e) {
+      if (this.disposer.isDisposed) return null;
+      this.status.set("failed");
+      this.error.set(toAppError(e));
+      return null;
+    }
+  }
+
+  private async isThisDeviceVerified(): Promise<boolean> {
+    const status = await this.crypto.getDeviceVerificationStatus(
+      this.userId,
+      this.client.getDeviceId() ?? "",
+    );
+    return status?.crossSigningVerified ?? false;
+  }
+
+  /**
+   * First device of the account. The homeserver lets the first cross-signing upload through
+   * without re-entering the password (MSC3967), so this needs nothing from the user.
+   */
+  private async createEncryption(): Promise<void> {
+    await this.crypto.bootstrapCrossSigning({
+      authUploadDeviceSigningKeys: passwordAuth(this.userId, null),
+    });
+    await this.newRecoveryKey({ newBackup: true });
+    this.status.set("ready");
+  }
+
+  /**
+   * A new secret-storage key (the recovery key), holding this device's cross-signing and backup
+   * keys, shown to the user once. The previous recovery key stops working.
+   */
+  private async newRecoveryKey(opts: { newBackup?: boolean } = {}): Promise<void> {
+    const generated = await this.crypto.createRecoveryKeyFromPassphrase();
+    const recoveryKey = generated.encodedPrivateKey;
+    if (!recoveryKey) throw new Error("the SDK made a recovery key without its text form");
+    this.flags.recoveryKeyUnconfirmed = true;
+    try {
+      await this.crypto.bootstrapSecretStorage({
+        createSecretStorageKey: async () => generated,
+        setupNewSecretStorage: true,
+        setupNewKeyBackup: opts.newBackup ?? false,
+      });
+    } finally {
+      this.keys.forget();
+    }
+    this.screen.set({
+      kind: "recovery-key",
+      recoveryKey,
+      step: "show",
+      challenge: pickChallenge(keyGroups(recoveryKey).length),
+    });
+  }
+
+  /** « J'ai enregistré ma clé »: hide it and ask for two of its groups. */
+  savedRecoveryKey(): void {
+    const s = this.screen.get();
+    if (s.kind === "recovery-key") this.screen.set({ ...s, step: "confirm" });
+  }
+
+  showRecoveryKeyAgain(): void {
+    const s = this.screen.get();
+    if (s.kind === "recovery-key") this.screen.set({ ...s, step: "show" });
+  }
+
+  /** True (and the dialog closes) when the typed groups match. */
+  confirmRecoveryKey(answers: string[]): boolean {
+    const s = this.screen.get();
+    if (s.kind !== "recovery-key") return false;
+    if (!answersMatch(s.recoveryKey, s.challenge, answers)) {
+      this.error.set(new AppError("RECOVERY_KEY_MISMATCH"));
+      return false;
+    }
+    this.flags.recoveryKeyUnconfirmed = false;
+    this.error.set(null);
+    this.screen.set({ kind: "none" });
+    return true;
+  }
+
+  /** « Changer la clé de récupération » (settings): needs a verified device. */
+  async changeRecoveryKey(): Promise<void> {
+    await this.guard(async () => {
+      if (!(await this.isThisDeviceVerified())) throw new AppError("DEVICE_NOT_VERIFIED");
+      await this.newRecoveryKey();
+    }, undefined);
+  }
+
+  openUnlock(): void {
+    this.error.set(null);
+    this.screen.set({ kind: "unlock", step: "choose", progress: null });
+  }
+
+  chooseRecoveryKey(): void {
+    this.error.set(null);
+    this.screen.set({ kind: "unlock", step: "recovery-key", progress: null });
+  }
+
+  /** « Plus tard »: older messages stay locked here; the room list says so. */
+  skipUnlock(): void {
+    this.flags.unlockSkipped = true;
+    this.error.set(null);
+    this.screen.set({ kind: "none" });
+  }
+
+  /**
+   * « Utiliser la clé de récupération »: checks the key against the account's, imports the
+   * cross-signing keys (this device gets cross-signed), then restores the whole backup.
+   */
+  async unlockWithRecoveryKey(input: string): Promise<boolean> {
+    return this.guard(async () => {
+      let key: Uint8Array<ArrayBuffer>;
+      try {
+        key = decodeRecoveryKey(input.trim());
+      } catch {
+        throw new AppError("RECOVERY_KEY_INVALID");
+      }
+      const stored = await this.client.secretStorage.getKey();
+      if (!stored) throw new AppError("NO_RECOVERY_SET_UP");
+      const [keyId, info] = stored;
+      if (!(await this.client.secretStorage.checkKey(key, info)))
+        throw new AppError("RECOVERY_KEY_WRONG");
+      this.keys.hold(keyId, key);
+      try {
+        // Only now: with the key checked, this imports the account's identity from secret
+        // storage. Called without it, it would create a new identity instead.
+        await this.crypto.bootstrapCrossSigning({
+          authUploadDeviceSigningKeys: passwordAuth(this.userId, null),
+        });
+        await this.crypto.loadSessionBackupPrivateKeyFromSecretStorage();
+      } finally {
+        this.keys.forget();
+      }
+      await this.restoreBackup();
+      return true;
+    }, false);
+  }
+
+  /** « Vérifier avec un autre appareil »: emoji verification, then the shared backup key. */
+  async unlockWithOtherDevice(): Promise<boolean> {
+    if (!this.verifier) return false;
+    this.error.set(null);
+    this.screen.set({ kind: "unlock", step: "other-device", progress: null });
+    return this.guard(async () => {
+      if (!(await this.verifier!.requestOwnDevice())) {
+        this.openUnlock();
+        return false;
+      }
+      await this.refreshAfterVerification();
+      return true;
+    }, false);
+  }
+
+  /** Once verified by another device: wait for it to share the backup key, then restore. */
+  private async refreshAfterVerification(): Promise<void> {
+    if (!(await this.isThisDeviceVerified())) return;
+    this.flags.unlockSkipped = false;
+    const deadline = Date.now() + SECRET_SHARING_WAIT_MS;
+    while (!(await this.crypto.getSessionBackupPrivateKey()) && Date.now() < deadline) {
+      if (this.disposer.isDisposed) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!(await this.crypto.getSessionBackupPrivateKey())) {
+      // Verified, but the other device had no backup key to share: new messages are fine, and
+      // the recovery key can still restore the history.
+      this.status.set("ready");
+      this.error.set(new AppError("BACKUP_KEY_NOT_SHARED"));
+      this.screen.set({ kind: "unlock", step: "recovery-key", progress: null });
+      return;
+    }
+    await this.restoreBackup();
+  }
+
+  private async restoreBackup(): Promise<void> {
+    this.screen.set({ kind: "unlock", step: "restoring", progress: null });
+    await this.enableBackup();
+    this.flags.unlockSkipped = false;
+    this.status.set("ready");
+    await this.crypto.restoreKeyBackup({
+      progressCallback: (p) => {
+        if (p.stage !== "load_keys") return;
+        this.screen.set({
+          kind: "unlock",
+          step: "restoring",
+          progress: { done: p.successes + p.failures, total: p.total },
+        });
+      },
+    });
+    this.screen.set({ kind: "none" });
+  }
+
+  private async enableBackup(): Promise<void> {
+    await this.crypto.checkKeyBackupAndEnable();
+    await this.backup.refresh();
+  }
+
+  openReset(): void {
+    this.error.set(null);
+    this.screen.set({ kind: "reset" });
+  }
+
+  closeScreen(): void {
+    const s = this.screen.get();
+    // The recovery key must be confirmed; restoring runs to its end.
+    if (s.kind === "recovery-key" || (s.kind === "unlock" && s.step === "restoring")) return;
+    if (s.kind === "unlock" && this.status.get() === "locked") return this.skipUnlock();
+    if (s.kind === "logout") return this.decideLogout(false);
+    this.error.set(null);
+    this.screen.set({ kind: "none" });
+  }
+
+  /**
+   * Lost recovery key and no other device: a new identity, secret storage and backup. History
+   * encrypted before stays unreadable; contacts see the identity change. Needs the password.
+   */
+  async resetEncryption(password: string): Promise<boolean> {
+    return this.guard(async () => {
+      await this.crypto.resetEncryption(passwordAuth(this.userId, password));
+      await this.newRecoveryKey();
+      this.flags.unlockSkipped = false;
+      await this.enableBackup();
+      this.status.set("ready");
+      return true;
+    }, false);
+  }
+
+  /**
+   * Resolves true when logging out loses nothing, at once and silently when the backup holds
+   * every key; otherwise after the user chose in the logout dialog (false: they stay).
+   */
+  async requestLogout(): Promise<boolean> {
+    let risk: LogoutRisk;
+    try {
+      risk = await this.backup.logoutRisk();
+    } catch {
+      risk = { kind: "none" }; // The crypto stack is gone or broken: nothing left to save.
+    }
+    if (risk.kind === "none") return true;
+    this.logoutDecision?.(false);
+    return new Promise<boolean>((resolve) => {
+      this.logoutDecision = resolve;
+      this.screen.set({ kind: "logout", risk, waiting: false });
+    });
+  }
+
+  /** « Attendre la sauvegarde »: logs out once every key is uploaded. */
+  async waitForBackupThenLogout(): Promise<void> {
+    const s = this.screen.get();
+    if (s.kind !== "logout") return;
+    this.screen.set({ ...s, waiting: true });
+    const done = await this.backup.waitUntilBackedUp(LOGOUT_BACKUP_WAIT_MS);
+    if (done) return this.decideLogout(true);
+    const pending = await this.backup.keysNotBackedUp().catch(() => null);
+    this.screen.set({
+      kind: "logout",
+      risk: { kind: "pending", keys: pending ?? 0 },
+      waiting: false,
+    });
+  }
+
+  logoutAnyway(): void {
+    this.decideLogout(true);
+  }
+
+  private decideLogout(logOut: boolean): void {
+    const decide = this.logoutDecision;
+    this.logoutDecision = null;
+    this.screen.set({ kind: "none" });
+    decide?.(logOut);
+  }
+
+  /** Runs a user action: its error is shown in the open dialog, never thrown at the view. */
+  private async guard<T>(action: () => Promise<T>, onError: T): Promise<T> {
+    this.error.set(null);
+    try {
+      return await action();
+    } catch (e) {
+      if (this.disposer.isDisposed) return onError;
+      const err = e instanceof AppError ? e : toAppError(e);
+      this.error.set(err);
+      const s = this.screen.get();
+      if (s.kind === "unlock" && s.step === "restoring")
+        this.screen.set({ kind: "unlock", step: "choose", progress: null });
+      return onError;
+    }
+  }
+
+  dispose(): void {
+    this.logoutDecision?.(false);
+    this.disposer.dispose();
+  }
+}
