@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import {
+  deviceStoreBeside,
   MEETING_BOT_LOCALPART,
   meetingBotConnection,
   stackBotHomeserver,
@@ -26,16 +27,18 @@ async function main(): Promise<void> {
       homeserver: { type: "string" },
       localpart: { type: "string", default: MEETING_BOT_LOCALPART },
       state: { type: "string" },
+      "device-store": { type: "string" },
     },
   });
   const stack = JSON.parse(await readFile(values.stack, "utf8")) as StackDescription;
   const federation = await loadFederation(values.federation);
-  const connection = meetingBotConnection(
-    stackBotHomeserver(stack, values.homeserver),
-    values.localpart,
-  );
   const stateFile =
     values.state ?? path.join(path.dirname(values.stack), "bots", `${values.localpart}.json`);
+  const connection = meetingBotConnection(
+    stackBotHomeserver(stack, values.homeserver),
+    values["device-store"] ?? deviceStoreBeside(stateFile),
+    values.localpart,
+  );
   const bot = new MeetingBot({
     connection,
     env: {

@@ -34,11 +34,25 @@ export function stackBotHomeserver(stack: StackDescription, id?: string) {
   return { serverName: hs.serverName, clientUrl: hs.clientUrl, asToken: hs.appservice.asToken };
 }
 
-/** The bot as an end-to-end encrypting device: Tchap's private rooms and DMs are encrypted. */
+/**
+ * The bot as an end-to-end encrypting device (Tchap's private rooms and DMs are encrypted),
+ * kept across restarts in `storeDir`.
+ */
 export function meetingBotConnection(
   hs: { serverName: string; clientUrl: string; asToken: string },
+  storeDir: string,
   localpart = MEETING_BOT_LOCALPART,
 ): BotConnection {
   const api = meetingBotApi(hs, localpart);
-  return new CryptoConnection({ api, baseUrl: hs.clientUrl, deviceName: "Réunions (bot)" });
+  return new CryptoConnection({
+    api,
+    baseUrl: hs.clientUrl,
+    storeDir,
+    deviceName: "Réunions (bot)",
+  });
+}
+
+/** The device store beside a bot's state file: `bot.meeting.json` → `bot.meeting.device/`. */
+export function deviceStoreBeside(stateFile: string): string {
+  return `${stateFile.replace(/\.json$/, "")}.device`;
 }

@@ -1,6 +1,7 @@
 import {
   ClientEvent,
   createClient,
+  Filter,
   RoomEvent,
   RoomMemberEvent,
   SyncState,
@@ -9,27 +10,33 @@ import {
 } from "matrix-js-sdk";
 import type { RoomMessageEventContent } from "matrix-js-sdk/lib/@types/events.js";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
-import { localpartOf } from "../matrix/appservice-user.ts";
 import type { MatrixApi } from "../matrix/matrix-api.ts";
 import type { BotConnection, ConnectionHandlers } from "./connection.ts";
+import { openDeviceSession, type DeviceSession } from "./device-session.ts";
+import { HandledSyncStore } from "./handled-sync-store.ts";
 
 export interface CryptoConnectionOptions {
   /** The bot as its appservice user (logs in a device with the appservice token). */
   api: MatrixApi;
   baseUrl: string;
+  /** Where the device's crypto keys and sync position are kept (one folder per device). */
+  storeDir: string;
   deviceName?: string;
 }
+
+/** Events per room that one /sync may bring: what a restarted bot can catch up on at once. */
+const CATCH_UP_EVENTS = 100;
 
 /**
  * The bot as a Matrix device with end-to-end encryption (matrix-js-sdk, Rust crypto): reads
  * commands in encrypted rooms (Tchap's private rooms and DMs) and encrypts what it sends there.
  *
- * Crypto keys live in memory only (the SDK has no Node persistence), so each start is a new
- * device: the previous one is logged out first, which deletes its keys from the homeserver.
- * Messages sent while the bot was down were encrypted for the old device and are not answered.
+ * The device, its keys and its sync position persist in `storeDir` (see `DurableIndexedDB`),
+ * so a restarted bot is the same device and answers what was sent while it was down.
  */
 export class CryptoConnection implements BotConnection {
   private client: MatrixClient | undefined;
+  private session: DeviceSession | undefined;
   private ready = false;
 
   constructor(private readonly o: CryptoConnectionOptions) {}
@@ -38,31 +45,42 @@ export class CryptoConnection implements BotConnection {
     return this.o.api;
   }
 
-  async start(h: ConnectionHandlers): Promise<void> {
-    const previous = h.device.get();
-    if (previous) await this.logout(previous.accessToken).catch(() => {});
-    const login = await this.api.call<{ device_id: string; access_token: string }>(
-      "POST",
-      "/_matrix/client/v3/login",
-      {
-        body: {
-          type: "m.login.application_service",
-          identifier: { type: "m.id.user", user: localpartOf(this.api.userId) },
-          initial_device_display_name: this.o.deviceName ?? "meeting bot",
-        },
-      },
-    );
-    await h.device.set({ deviceId: login.device_id, accessToken: login.access_token });
+  /** The device this connection runs as (once started). */
+  get deviceId(): string | undefined {
+    return this.session?.deviceId;
+  }
 
+  async start(h: ConnectionHandlers): Promise<void> {
+    const session = await openDeviceSession({
+      api: this.api,
+      baseUrl: this.o.baseUrl,
+      storeDir: this.o.storeDir,
+      deviceName: this.o.deviceName ?? "meeting bot",
+      saved: h.device.get(),
+      save: (d) => h.device.set(d),
+      log: h.log,
+    });
+    this.session = session;
+    const store = new HandledSyncStore(session.durable.factory, session.syncDatabaseName);
     const client = createClient({
       baseUrl: this.o.baseUrl,
       userId: this.api.userId,
-      deviceId: login.device_id,
-      accessToken: login.access_token,
+      deviceId: session.deviceId,
+      accessToken: session.accessToken,
+      store,
       logger: quietLogger(h.log),
     });
     this.client = client;
-    await client.initRustCrypto({ useIndexedDB: false });
+    store.on("degraded", () => h.log("meeting bot: sync store degraded to memory"));
+    await store.startup();
+    // A fresh device has no sync position: its first sync is history it must not act on. A
+    // resumed one continues from its saved token: all it hears is new since it stopped.
+    const resumed = (await store.getSavedSyncToken()) !== null;
+    await client.initRustCrypto({ cryptoDatabasePrefix: session.cryptoDatabasePrefix });
+    h.log(
+      `meeting bot: device ${session.deviceId} ${session.resumed ? "resumed" : "created"}` +
+        (resumed ? " (catching up from its last sync)" : ""),
+    );
 
     client.on(RoomMemberEvent.Membership, (_event, member) => {
       if (member.userId !== this.api.userId || member.membership !== "invite") return;
@@ -72,10 +90,16 @@ export class CryptoConnection implements BotConnection {
       );
     });
     client.on(RoomEvent.Timeline, (event, room, _toStart, _removed, data) => {
-      // Only what arrives live: history from the first sync would replay old commands.
-      if (!this.ready || !data?.liveEvent || !room) return;
+      if (!data?.liveEvent || !room) return;
+      if (!this.ready && !resumed) return;
       if (event.getSender() === this.api.userId) return;
-      void this.deliver(client, event, room.roomId, h);
+      store.track(this.deliver(client, event, room.roomId, h));
+    });
+    client.on(RoomEvent.TimelineReset, (room) => {
+      if (room)
+        h.log(
+          `meeting bot: more than ${CATCH_UP_EVENTS} events at once in ${room.roomId}; older ones are not read`,
+        );
     });
 
     const prepared = new Promise<void>((resolve, reject) => {
@@ -90,7 +114,9 @@ export class CryptoConnection implements BotConnection {
       client.on(ClientEvent.Sync, onSync);
       setTimeout(() => reject(new Error("the bot's first sync took more than 120 s")), 120_000);
     });
-    await client.startClient({ initialSyncLimit: 1, lazyLoadMembers: true });
+    const filter = new Filter(this.api.userId);
+    filter.setTimelineLimit(CATCH_UP_EVENTS);
+    await client.startClient({ initialSyncLimit: 1, lazyLoadMembers: true, filter });
     await prepared;
     this.ready = true;
   }
@@ -104,7 +130,9 @@ export class CryptoConnection implements BotConnection {
     try {
       if (event.isEncrypted()) await client.decryptEventIfNeeded(event);
       if (event.isDecryptionFailure()) {
-        h.log(`meeting bot: cannot decrypt ${event.getId()} in ${roomId}`);
+        h.log(
+          `meeting bot: cannot decrypt ${event.getId()} in ${roomId} (${event.decryptionFailureReason ?? "unknown"})`,
+        );
         return;
       }
       if (event.getType() !== "m.room.message") return;
@@ -139,15 +167,8 @@ export class CryptoConnection implements BotConnection {
   async stop(): Promise<void> {
     this.client?.stopClient();
     this.ready = false;
-  }
-
-  private async logout(accessToken: string): Promise<void> {
-    await fetch(`${this.o.baseUrl}/_matrix/client/v3/logout`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-      body: "{}",
-      signal: AbortSignal.timeout(10_000),
-    });
+    this.session?.durable.close();
+    this.session = undefined;
   }
 }
 

@@ -45,7 +45,6 @@ export class MeetingBot {
   private state: BotState = { version: 1, reminders: [] };
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
-  private txn = 0;
   private readonly timeZone: string;
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
@@ -104,7 +103,13 @@ export class MeetingBot {
     if (!command || this.state.handled?.includes(m.eventId)) return;
     this.log(`meeting bot: ${command.kind} from ${m.sender} in ${m.roomId}`);
     const reply = await this.answer(command, m.sender, m.eventId);
-    await this.notice(m.roomId, reply, m.eventId);
+    // The reply's transaction id comes from the command: if the bot is killed after sending it
+    // but before noting the command as handled, the resent reply is the same event, not a second.
+    await this.notice(m.roomId, reply, `reply-${m.eventId}`, m.eventId);
+    if (!this.state.handled?.includes(m.eventId)) {
+      this.state.handled = [m.eventId, ...(this.state.handled ?? [])].slice(0, 200);
+      await this.o.store.save(this.state);
+    }
   }
 
   private async answer(
@@ -236,7 +241,12 @@ export class MeetingBot {
     }
   }
 
-  private async notice(roomId: string, body: string, replyTo?: string): Promise<void> {
+  private async notice(
+    roomId: string,
+    body: string,
+    txnId: string,
+    replyTo?: string,
+  ): Promise<void> {
     await this.o.connection.send(
       roomId,
       {
@@ -244,7 +254,7 @@ export class MeetingBot {
         body,
         ...(replyTo ? { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } } : {}),
       },
-      `m${Date.now().toString(36)}-${this.txn++}`,
+      txnId,
     );
   }
 }

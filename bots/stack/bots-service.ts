@@ -2,6 +2,7 @@ import path from "node:path";
 import type { StackService } from "../../homeserver-config/src/stack/service.ts";
 import { targetFromStack } from "../config/target.ts";
 import {
+  deviceStoreBeside,
   MEETING_BOT_LOCALPART,
   meetingBotConnection,
   stackBotHomeserver,
@@ -46,10 +47,14 @@ export function botsService(specFile = "bots/specs/demo.yaml"): StackService {
         ctx.log(`bots: demo rooms not provisioned: ${(e as Error).message}`);
       }
 
+      const stateFile = path.join(dir, `${MEETING_BOT_LOCALPART}.json`);
       const bot = new MeetingBot({
-        connection: meetingBotConnection(stackBotHomeserver(ctx.stack)),
+        connection: meetingBotConnection(
+          stackBotHomeserver(ctx.stack),
+          deviceStoreBeside(stateFile),
+        ),
         env: target.env,
-        store: new FileBotStateStore(path.join(dir, `${MEETING_BOT_LOCALPART}.json`)),
+        store: new FileBotStateStore(stateFile),
         displayName: "Réunions (bot)",
         log: ctx.log,
       });

@@ -160,6 +160,96 @@ describe("meeting bot", () => {
     }
   });
 
+  it("keeps its device when killed: answers a command sent to its encrypted room while it was down, once", async () => {
+    const dir = await tempDir("meeting-bot-device");
+    const localpart = uniqueId("bot.meeting-device");
+    const bot = `@${localpart}:${serverA}`;
+    const stateFile = path.join(dir, "state.json");
+    const args = [
+      "--stack",
+      stackFilePath(testInstance(projectRoot)),
+      "--localpart",
+      localpart,
+      "--state",
+      stateFile,
+    ];
+    const deviceOf = async () =>
+      (JSON.parse(await readFile(stateFile, "utf8")) as { device?: { deviceId: string } }).device
+        ?.deviceId;
+    let log = "";
+    const first = spawnTsx(projectRoot, "bots/cli/meeting-bot.ts", args, (c) => (log += c));
+    let second: ReturnType<typeof spawnTsx> | undefined;
+    const alice = await cryptoClient(stack, "ministere-a", 0);
+    try {
+      const { room_id: roomId } = await alice.createRoom(
+        createRoomRequest({
+          type: "private",
+          creatorUserId: alice.getUserId()!,
+          name: "Le bot redémarre",
+          invite: [bot],
+        }) as ICreateRoomOpts,
+      );
+      await waitForDecrypted(
+        alice,
+        roomId,
+        (e) =>
+          e.getType() === "m.room.member" &&
+          e.getStateKey() === bot &&
+          e.getContent().membership === "join",
+        60_000,
+      );
+      const { event_id: before } = await alice.sendTextMessage(roomId, "!aide");
+      await waitForDecrypted(
+        alice,
+        roomId,
+        (e) => e.getSender() === bot && e.replyEventId === before,
+      );
+      const deviceBefore = await deviceOf();
+      expect(deviceBefore).toBeDefined();
+
+      first.kill("SIGKILL");
+      await exitOf(first);
+      // Encrypted for the devices the bot has now: only a bot that kept its keys can read it.
+      const { event_id: whileDown } = await alice.sendTextMessage(roomId, "!help");
+
+      second = spawnTsx(projectRoot, "bots/cli/meeting-bot.ts", args, (c) => (log += c));
+      const reply = await waitForDecrypted(
+        alice,
+        roomId,
+        (e) => e.getSender() === bot && e.replyEventId === whileDown,
+        90_000,
+      );
+      expect(reply.isEncrypted()).toBe(true);
+      expect(reply.getContent().body).toContain("!meeting <title>");
+      expect(await deviceOf()).toBe(deviceBefore);
+      const devices = await alice.getCrypto()!.getUserDeviceInfo([bot], true);
+      expect([...(devices.get(bot)?.keys() ?? [])]).toEqual([deviceBefore]);
+
+      // Once the bot answers a command sent after its restart, it has gone through everything
+      // older: each command then has exactly one answer.
+      const { event_id: after } = await alice.sendTextMessage(roomId, "!aide");
+      await waitForDecrypted(
+        alice,
+        roomId,
+        (e) => e.getSender() === bot && e.replyEventId === after,
+      );
+      const answers = new Map<string, number>();
+      for (const e of alice.getRoom(roomId)!.getLiveTimeline().getEvents()) {
+        if (e.getSender() !== bot || !e.replyEventId) continue;
+        answers.set(e.replyEventId, (answers.get(e.replyEventId) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(answers)).toEqual({ [before]: 1, [whileDown]: 1, [after]: 1 });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nbot log:\n${log}`);
+    } finally {
+      first.kill("SIGKILL");
+      second?.kill("SIGTERM");
+      if (second) await exitOf(second);
+      alice.stopClient();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("posts a scheduled reminder after being killed and restarted", async () => {
     const dir = await tempDir("meeting-bot");
     const localpart = uniqueId("bot.meeting-restart");
