@@ -295,7 +295,11 @@ describe("web client across agencies", () => {
   it("logout removes every local trace", async () => {
     const p = alice.page;
     await p.getByRole("button", { name: "Se déconnecter" }).click();
-    await p.getByRole("button", { name: "Se connecter" }).waitFor({ timeout: 30_000 });
+    // Every key is in the backup by now: no warning dialog, straight to the login screen.
+    const loginButton = p.getByRole("button", { name: "Se connecter" });
+    await loginButton.or(p.getByRole("dialog")).first().waitFor({ timeout: 30_000 });
+    expect(await p.getByRole("dialog").allTextContents()).toEqual([]);
+    await loginButton.waitFor({ timeout: 30_000 });
     const left = await p.evaluate(async () => ({
       storage: localStorage.length,
       dbs: (await indexedDB.databases()).map((d) => d.name),

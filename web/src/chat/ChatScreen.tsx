@@ -4,6 +4,7 @@ import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
 import { EncryptionBanner } from "../encryption/EncryptionBanner.tsx";
 import { EncryptionDialogs } from "../encryption/EncryptionDialogs.tsx";
+import { RecoverySettings } from "../encryption/RecoverySettings.tsx";
 import { SecuritySettings } from "../encryption/SecuritySettings.tsx";
 import { VerificationDialog } from "../encryption/VerificationDialog.tsx";
 import { LanguageSwitch } from "../ui/LanguageSwitch.tsx";
@@ -21,6 +22,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
   const connection = useObservable(vm.session.connection);
   const myName = useObservable(vm.myName);
   const encryption = useObservable(vm.encryption.status);
+  const loggingOut = useObservable(vm.encryption.loggingOut);
   const { name, agency } = splitAgency(myName, vm.session.userId);
   return (
     <div className="chat" data-encryption={encryption}>
@@ -32,8 +34,8 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
           <button type="button" onClick={() => vm.openSecurity()}>
             {t("securitySettings.open")}
           </button>
-          <button type="button" onClick={onLogout}>
-            {t("app.logout")}
+          <button type="button" onClick={onLogout} disabled={loggingOut}>
+            {loggingOut ? t("app.loggingOut") : t("app.logout")}
           </button>
         </header>
         <div className="actions">
@@ -70,7 +72,11 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
       </main>
       {dialog === "create-room" && <CreateRoomDialog vm={vm} />}
       {dialog === "security" && devices && (
-        <SecuritySettings devices={devices} onClose={() => vm.closeSecurity()} />
+        <SecuritySettings
+          devices={devices}
+          onClose={() => vm.closeSecurity()}
+          recovery={<RecoverySettings vm={vm.encryption} />}
+        />
       )}
       <EncryptionDialogs vm={vm.encryption} userId={vm.session.userId} canVerifyWithDevice />
       {dialog === "start-dm" && (

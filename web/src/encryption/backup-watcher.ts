@@ -15,7 +15,11 @@ export type LogoutRisk =
   /** Keys received here that are not yet uploaded to the backup. */
   | { kind: "pending"; keys: number };
 
-const QUIET_WAIT_MS = 3_000;
+/**
+ * The SDK starts each upload round 0–10 s after a key arrives (so that every client of a room
+ * does not hit the server at once): a key of the last seconds is normally uploaded within this.
+ */
+const QUIET_WAIT_MS = 12_000;
 
 /** The part of the Rust crypto stack's OlmMachine we read (not exposed by `CryptoApi`). */
 interface KeyCounter {
@@ -57,8 +61,7 @@ export class BackupWatcher {
       if (await crypto.getKeyBackupInfo()) return { kind: "none" };
       return (await crypto.exportRoomKeys()).length > 0 ? { kind: "no-backup" } : { kind: "none" };
     }
-    // Keys of the last minutes are usually a moment from uploaded: give them that moment
-    // before bothering the user.
+    // Keys of the last seconds are on their way: let them arrive before bothering the user.
     if (await this.waitUntilBackedUp(QUIET_WAIT_MS)) return { kind: "none" };
     const pending = await this.keysNotBackedUp();
     return pending ? { kind: "pending", keys: pending } : { kind: "none" };

@@ -62,6 +62,8 @@ export class EncryptionViewModel {
   readonly status = new Observable<EncryptionStatus>("checking");
   readonly screen = new Observable<EncryptionScreen>({ kind: "none" });
   readonly error = new Observable<AppError | null>(null);
+  /** Logout is checking that the backup holds every key (a few seconds at most). */
+  readonly loggingOut = new Observable<boolean>(false);
   readonly backup: BackupWatcher;
   private readonly flags: DeviceFlags;
   private readonly disposer = new Disposer();
@@ -358,10 +360,13 @@ export class EncryptionViewModel {
    */
   async requestLogout(): Promise<boolean> {
     let risk: LogoutRisk;
+    this.loggingOut.set(true);
     try {
       risk = await this.backup.logoutRisk();
     } catch {
       risk = { kind: "none" }; // The crypto stack is gone or broken: nothing left to save.
+    } finally {
+      this.loggingOut.set(false);
     }
     if (risk.kind === "none") return true;
     this.logoutDecision?.(false);

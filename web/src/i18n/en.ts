@@ -10,6 +10,7 @@ export const en: Shape<typeof fr> = {
     startFailed: "The session could not start.",
     backToLogin: "Back to login",
     logout: "Log out",
+    loggingOut: "Backing up keys…",
     offline: "Server unreachable: your messages will be sent when the connection is back.",
     language: "Language",
     languageName: { fr: "Français", en: "English" },

@@ -6,6 +6,7 @@ export const fr = {
     startFailed: "Impossible de démarrer la session.",
     backToLogin: "Revenir à la connexion",
     logout: "Se déconnecter",
+    loggingOut: "Sauvegarde des clés…",
     offline: "Serveur injoignable : vos messages partiront dès le retour de la connexion.",
     language: "Langue",
     languageName: { fr: "Français", en: "English" },
