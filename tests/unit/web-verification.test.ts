@@ -8,6 +8,7 @@ import {
   type ShowSasCallbacks,
 } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { SAS_EMOJI, sasEmojiName } from "../../web/src/encryption/sas-emoji.ts";
+import { buildTimeline } from "../../web/src/timeline/timeline-model.ts";
 import type {
   SasVerifier,
   VerificationPort,
@@ -238,5 +239,35 @@ describe("VerificationViewModel", () => {
     await expect(vm.requestUser(CHLOE, DM)).resolves.toBe(false);
     expect(vm.current.get()).toMatchObject({ phase: "cancelled", reason: "failed" });
     vm.dispose();
+  });
+});
+
+describe("timeline", () => {
+  it("does not show an in-DM verification request's English fallback as a message", () => {
+    const base = {
+      type: "m.room.message",
+      sender: CHLOE,
+      senderName: "Chloé Bernard [Min. B]",
+      ts: Date.now(),
+      status: "sent" as const,
+      redacted: false,
+      undecryptable: false,
+      decrypting: false,
+    };
+    const items = buildTimeline({
+      myUserId: ME,
+      events: [
+        {
+          ...base,
+          id: "$request",
+          content: {
+            msgtype: "m.key.verification.request",
+            body: `${CHLOE} is requesting to verify your key, but your client does not support in-chat key verification.`,
+          },
+        },
+        { ...base, id: "$hello", content: { msgtype: "m.text", body: "Bonjour" } },
+      ],
+    });
+    expect(items.filter((i) => i.kind === "message").map((i) => i.id)).toEqual(["$hello"]);
   });
 });

@@ -11,14 +11,14 @@ export function TrustMark(props: { trust: UserTrustViewModel; userId: string }) 
     return (
       <span className="trust-mark verified" data-trust={mark}>
         <span aria-hidden="true">🛡 </span>
-        {t("verification.verified")}
+        <span>{t("verification.verified")}</span>
       </span>
     );
   if (mark === "changed-verified" || mark === "changed")
     return (
       <span className="trust-mark changed" data-trust={mark}>
         <span aria-hidden="true">⚠ </span>
-        {t("verification.changed")}
+        <span>{t("verification.changed")}</span>
       </span>
     );
   return null;

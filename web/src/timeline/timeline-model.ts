@@ -254,6 +254,9 @@ export function buildTimeline(input: BuildInput): TimelineItem[] {
     if (e.type === "m.room.message" || (e.type === "m.room.encrypted" && !e.redacted)) {
       const rel = relation(e);
       if (rel.rel_type === "m.replace") continue;
+      // An in-DM verification request: its body is an English fallback for clients that cannot
+      // verify; here the verification dialog shows it.
+      if (e.content.msgtype === "m.key.verification.request") continue;
       const edit = edits.get(e.id);
       const shown = edit
         ? ((edit.content["m.new_content"] as Record<string, unknown> | undefined) ?? edit.content)
