@@ -180,6 +180,37 @@ describe("encrypted history across devices and logout", () => {
       .poll(() => countRendered(p), { timeout: 60_000 })
       .toEqual({ decrypted: MESSAGES, utd: 0 });
   });
+
+  it("lost key: a reset with the password gives a new identity and key; the old device is told", async () => {
+    const fresh = await openClient(stack, alice.account);
+    open.push(fresh);
+    const p = fresh.page;
+    await login(p, alice.account.email, alice.account.password);
+    const unlock = p.getByRole("dialog", { name: "Déverrouiller l'historique" });
+    await unlock.getByRole("button", { name: "Clé perdue ? Réinitialiser le chiffrement" }).click();
+    const reset = p.getByRole("dialog", { name: "Réinitialiser le chiffrement" });
+    await reset.getByText("l'historique restera illisible", { exact: false }).waitFor();
+    await reset.getByLabel("Mot de passe du compte").fill("pas le bon mot de passe");
+    await reset.getByRole("button", { name: "Réinitialiser" }).click();
+    await expect
+      .poll(() => reset.getByRole("alert").getAttribute("data-code"), { timeout: 30_000 })
+      .toBe("WRONG_PASSWORD");
+    await reset.getByLabel("Mot de passe du compte").fill(alice.account.password);
+    await reset.getByRole("button", { name: "Réinitialiser" }).click();
+    const newKey = await confirmRecoveryKey(p);
+    expect(newKey).not.toBe(recoveryKey);
+    await p.locator(".chat[data-encryption=ready]").waitFor();
+
+    // The browser verified with the old identity now says its history is locked.
+    await aliceLaptop.page.locator(".chat[data-encryption=locked]").waitFor({ timeout: 60_000 });
+    await aliceLaptop.page.getByText("Les messages plus anciens restent verrouillés").waitFor();
+
+    // New messages from the reset device reach the other agency, decrypted.
+    await openRoom(p, roomName);
+    await send(p, "Nouveau départ après réinitialisation");
+    await message(chloe.page, "Nouveau départ après réinitialisation").waitFor({ timeout: 30_000 });
+    expect(await chloe.page.locator("[data-utd]").count()).toBe(0);
+  });
 });
 
 /** Chloé's recovery key, as her first login saved it (see `loginAndWait`). */

@@ -68,6 +68,8 @@ export class EncryptionViewModel {
   private readonly flags: DeviceFlags;
   private readonly disposer = new Disposer();
   private logoutDecision: ((logOut: boolean) => void) | null = null;
+  /** Our own set-up, unlock or reset steps in progress: the trust changes they cause are ours. */
+  private flows = 0;
 
   constructor(
     private readonly client: MatrixClient,
@@ -80,11 +82,38 @@ export class EncryptionViewModel {
     this.disposer.add(() => this.backup.dispose());
     this.disposer.add(() => this.keys.forget());
     // Another device verified this one (or the user did it from elsewhere): pick up the backup.
-    const onTrust = () => {
-      if (this.status.get() === "locked") void this.refreshAfterVerification();
+    // Or my identity was reset from another device: this one is no longer verified.
+    const onTrust = (userId: string) => {
+      if (userId === this.userId) void this.ownTrustChanged();
     };
+    const onKeysChanged = () => void this.ownTrustChanged();
     client.on(CryptoEvent.UserTrustStatusChanged, onTrust);
-    this.disposer.add(() => client.off(CryptoEvent.UserTrustStatusChanged, onTrust));
+    client.on(CryptoEvent.KeysChanged, onKeysChanged);
+    this.disposer.add(() => {
+      client.off(CryptoEvent.UserTrustStatusChanged, onTrust);
+      client.off(CryptoEvent.KeysChanged, onKeysChanged);
+    });
+  }
+
+  /** Trust changes that none of our own steps caused (those run with `flows` > 0). */
+  private async ownTrustChanged(): Promise<void> {
+    if (this.flows > 0 || this.disposer.isDisposed) return;
+    const verified = await this.isThisDeviceVerified().catch(() => false);
+    const status = this.status.get();
+    if (status === "locked" && verified) {
+      this.flows++;
+      try {
+        await this.refreshAfterVerification();
+      } catch (e) {
+        this.error.set(toAppError(e));
+      } finally {
+        this.flows--;
+      }
+    } else if (status === "ready" && !verified) {
+      // Reset elsewhere: say so in the room list, without a dialog in the middle of work.
+      this.flags.unlockSkipped = true;
+      this.status.set("locked");
+    }
   }
 
   private get crypto(): CryptoApi {
@@ -99,6 +128,7 @@ export class EncryptionViewModel {
 
   /** Decides what this device needs, right after the first sync. */
   async start(): Promise<StartAction | null> {
+    this.flows++;
     try {
       const action = startAction({
         accountHasIdentity: await this.crypto.userHasCrossSigningKeys(this.userId, true),
@@ -134,6 +164,8 @@ export class EncryptionViewModel {
       this.status.set("failed");
       this.error.set(toAppError(e));
       return null;
+    } finally {
+      this.flows--;
     }
   }
 
@@ -405,6 +437,7 @@ export class EncryptionViewModel {
   /** Runs a user action: its error is shown in the open dialog, never thrown at the view. */
   private async guard<T>(action: () => Promise<T>, onError: T): Promise<T> {
     this.error.set(null);
+    this.flows++;
     try {
       return await action();
     } catch (e) {
@@ -415,6 +448,8 @@ export class EncryptionViewModel {
       if (s.kind === "unlock" && s.step === "restoring")
         this.screen.set({ kind: "unlock", step: "choose", progress: null });
       return onError;
+    } finally {
+      this.flows--;
     }
   }
 
