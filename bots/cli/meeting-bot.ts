@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
 import {
-  deviceStoreBeside,
+  cryptoFilesBeside,
   MEETING_BOT_LOCALPART,
   meetingBotConnection,
   stackBotHomeserver,
@@ -27,7 +27,6 @@ async function main(): Promise<void> {
       homeserver: { type: "string" },
       localpart: { type: "string", default: MEETING_BOT_LOCALPART },
       state: { type: "string" },
-      "device-store": { type: "string" },
     },
   });
   const stack = JSON.parse(await readFile(values.stack, "utf8")) as StackDescription;
@@ -36,7 +35,7 @@ async function main(): Promise<void> {
     values.state ?? path.join(path.dirname(values.stack), "bots", `${values.localpart}.json`);
   const connection = meetingBotConnection(
     stackBotHomeserver(stack, values.homeserver),
-    values["device-store"] ?? deviceStoreBeside(stateFile),
+    cryptoFilesBeside(stateFile),
     values.localpart,
   );
   const bot = new MeetingBot({

@@ -40,19 +40,23 @@ export function stackBotHomeserver(stack: StackDescription, id?: string) {
  */
 export function meetingBotConnection(
   hs: { serverName: string; clientUrl: string; asToken: string },
-  storeDir: string,
+  files: { storeDir: string; recoveryKeyFile: string },
   localpart = MEETING_BOT_LOCALPART,
 ): BotConnection {
   const api = meetingBotApi(hs, localpart);
   return new CryptoConnection({
     api,
     baseUrl: hs.clientUrl,
-    storeDir,
+    ...files,
     deviceName: "Réunions (bot)",
   });
 }
 
-/** The device store beside a bot's state file: `bot.meeting.json` → `bot.meeting.device/`. */
-export function deviceStoreBeside(stateFile: string): string {
-  return `${stateFile.replace(/\.json$/, "")}.device`;
+/**
+ * The bot's crypto files beside its state file: `bot.meeting.json` → `bot.meeting.device/`
+ * (the device's store) and `bot.meeting.recovery-key` (outlives any one device).
+ */
+export function cryptoFilesBeside(stateFile: string) {
+  const base = stateFile.replace(/\.json$/, "");
+  return { storeDir: `${base}.device`, recoveryKeyFile: `${base}.recovery-key` };
 }

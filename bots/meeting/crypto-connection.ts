@@ -14,6 +14,7 @@ import type { MatrixApi } from "../matrix/matrix-api.ts";
 import type { BotConnection, ConnectionHandlers } from "./connection.ts";
 import { openDeviceSession, type DeviceSession } from "./device-session.ts";
 import { HandledSyncStore } from "./handled-sync-store.ts";
+import { ensureKeyBackup, RecoveryKeyFile } from "./key-backup.ts";
 
 export interface CryptoConnectionOptions {
   /** The bot as its appservice user (logs in a device with the appservice token). */
@@ -21,6 +22,8 @@ export interface CryptoConnectionOptions {
   baseUrl: string;
   /** Where the device's crypto keys and sync position are kept (one folder per device). */
   storeDir: string;
+  /** The recovery key of the bot's key backup (kept apart from the device store). */
+  recoveryKeyFile: string;
   deviceName?: string;
 }
 
@@ -38,6 +41,7 @@ export class CryptoConnection implements BotConnection {
   private client: MatrixClient | undefined;
   private session: DeviceSession | undefined;
   private ready = false;
+  private backup: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: CryptoConnectionOptions) {}
 
@@ -62,7 +66,9 @@ export class CryptoConnection implements BotConnection {
     });
     this.session = session;
     const store = new HandledSyncStore(session.durable.factory, session.syncDatabaseName);
+    const recovery = new RecoveryKeyFile(this.o.recoveryKeyFile);
     const client = createClient({
+      cryptoCallbacks: recovery.callbacks,
       baseUrl: this.o.baseUrl,
       userId: this.api.userId,
       deviceId: session.deviceId,
@@ -75,7 +81,7 @@ export class CryptoConnection implements BotConnection {
     await store.startup();
     // A fresh device has no sync position: its first sync is history it must not act on. A
     // resumed one continues from its saved token: all it hears is new since it stopped.
-    const resumed = (await store.getSavedSyncToken()) !== null;
+    const resumed = session.resumed && Boolean(await store.getSavedSyncToken());
     await client.initRustCrypto({ cryptoDatabasePrefix: session.cryptoDatabasePrefix });
     h.log(
       `meeting bot: device ${session.deviceId} ${session.resumed ? "resumed" : "created"}` +
@@ -96,10 +102,8 @@ export class CryptoConnection implements BotConnection {
       store.track(this.deliver(client, event, room.roomId, h));
     });
     client.on(RoomEvent.TimelineReset, (room) => {
-      if (room)
-        h.log(
-          `meeting bot: more than ${CATCH_UP_EVENTS} events at once in ${room.roomId}; older ones are not read`,
-        );
+      // A limited sync after the bot was away: what came before its first events is not read.
+      if (room && this.ready) h.log(`meeting bot: gap in the timeline of ${room.roomId}`);
     });
 
     const prepared = new Promise<void>((resolve, reject) => {
@@ -119,6 +123,11 @@ export class CryptoConnection implements BotConnection {
     await client.startClient({ initialSyncLimit: 1, lazyLoadMembers: true, filter });
     await prepared;
     this.ready = true;
+    // In the background: commands are answered meanwhile, and a homeserver refusing it (say, an
+    // identity already made elsewhere) leaves the bot working without a backup.
+    this.backup = ensureKeyBackup(client, recovery, h.log).catch((e: unknown) =>
+      h.log(`meeting bot: key backup not set up: ${(e as Error).message}`),
+    );
   }
 
   private async deliver(
@@ -165,6 +174,7 @@ export class CryptoConnection implements BotConnection {
   }
 
   async stop(): Promise<void> {
+    await this.backup;
     this.client?.stopClient();
     this.ready = false;
     this.session?.durable.close();

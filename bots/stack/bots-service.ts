@@ -2,7 +2,7 @@ import path from "node:path";
 import type { StackService } from "../../homeserver-config/src/stack/service.ts";
 import { targetFromStack } from "../config/target.ts";
 import {
-  deviceStoreBeside,
+  cryptoFilesBeside,
   MEETING_BOT_LOCALPART,
   meetingBotConnection,
   stackBotHomeserver,
@@ -51,7 +51,7 @@ export function botsService(specFile = "bots/specs/demo.yaml"): StackService {
       const bot = new MeetingBot({
         connection: meetingBotConnection(
           stackBotHomeserver(ctx.stack),
-          deviceStoreBeside(stateFile),
+          cryptoFilesBeside(stateFile),
         ),
         env: target.env,
         store: new FileBotStateStore(stateFile),

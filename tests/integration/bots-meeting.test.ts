@@ -1,5 +1,5 @@
 import type { ICreateRoomOpts } from "matrix-js-sdk";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { testInstance } from "../../homeserver-config/src/local/instance.ts";
@@ -31,6 +31,19 @@ async function waitForJoin(client: TestClient, roomId: string, userId: string): 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${userId} did not join ${roomId}`);
+}
+
+/** The key backup version the homeserver holds for a bot (asked with the bot's own token). */
+async function botBackupVersion(stateFile: string): Promise<string> {
+  const { device } = JSON.parse(await readFile(stateFile, "utf8")) as {
+    device: { accessToken: string };
+  };
+  const hs = stack.homeservers.find((h) => h.id === "ministere-a")!;
+  const res = await fetch(`${hs.clientUrl}/_matrix/client/v3/room_keys/version`, {
+    headers: { authorization: `Bearer ${device.accessToken}` },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { version: string }).version;
 }
 
 /** A room where people talk to a bot: unencrypted, since the bot reads commands in clear. */
@@ -206,6 +219,14 @@ describe("meeting bot", () => {
       );
       const deviceBefore = await deviceOf();
       expect(deviceBefore).toBeDefined();
+      // Set up once, from the first start: a server-side key backup, its recovery key kept 0600.
+      const recoveryKey = path.join(dir, "state.recovery-key");
+      const backupDeadline = Date.now() + 30_000;
+      while (!log.includes("key backup set up") && Date.now() < backupDeadline) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect((await stat(recoveryKey)).mode & 0o777).toBe(0o600);
+      const backupVersion = await botBackupVersion(stateFile);
 
       first.kill("SIGKILL");
       await exitOf(first);
@@ -222,6 +243,7 @@ describe("meeting bot", () => {
       expect(reply.isEncrypted()).toBe(true);
       expect(reply.getContent().body).toContain("!meeting <title>");
       expect(await deviceOf()).toBe(deviceBefore);
+      expect(await botBackupVersion(stateFile)).toBe(backupVersion);
       const devices = await alice.getCrypto()!.getUserDeviceInfo([bot], true);
       expect([...(devices.get(bot)?.keys() ?? [])]).toEqual([deviceBefore]);
 
@@ -320,6 +342,8 @@ describe("meeting bot", () => {
         expect(reminder.isEncrypted()).toBe(true);
         expect(reminder.getTs()).toBeGreaterThanOrEqual(restartedAt);
         expect(reminder.getTs()).toBeGreaterThanOrEqual(at.getTime());
+        // The bot notes the reminder as done just after sending it: read the state once it has.
+        while (!log.includes("reminder posted")) await new Promise((r) => setTimeout(r, 100));
         const after = JSON.parse(await readFile(stateFile, "utf8")) as { reminders: unknown[] };
         expect(after.reminders).toEqual([]);
       } finally {
