@@ -43,6 +43,13 @@ async function countRendered(p: Page): Promise<{ decrypted: number; utd: number 
   }));
 }
 
+/** A README picture: always to .local/, and to web/docs/ with TCHAP_UPDATE_DOCS=1. */
+async function shoot(p: Page, name: string): Promise<void> {
+  await p.mouse.move(0, 0);
+  await p.screenshot({ path: `.local/${name}` });
+  if (process.env.TCHAP_UPDATE_DOCS === "1") await p.screenshot({ path: `web/docs/${name}` });
+}
+
 /** Loads older messages until the room's first message is on screen. */
 async function loadWholeRoom(p: Page): Promise<void> {
   const older = p.getByRole("button", { name: "Afficher les messages précédents" });
@@ -60,6 +67,7 @@ describe("encrypted history across devices and logout", () => {
     ]);
     [alice, chloe] = await Promise.all([openClient(stack, a), openClient(stack, c)]);
     open.push(alice, chloe);
+    await alice.page.setViewportSize({ width: 1280, height: 800 });
   });
   afterAll(async () => {
     for (const u of open) {
@@ -75,6 +83,7 @@ describe("encrypted history across devices and logout", () => {
     await dialog.waitFor({ timeout: 60_000 });
     recoveryKey = (await dialog.getByLabel("Votre clé de récupération").textContent()) ?? "";
     expect(recoveryKey).toMatch(/^(\S{4} ){11}\S{4}$/);
+    await shoot(p, "encryption-recovery-key.png");
     // It cannot be dismissed without confirming, and wrong groups are refused.
     expect(await dialog.getByRole("button", { name: "Fermer" }).count()).toBe(0);
     await dialog.getByRole("button", { name: "J'ai enregistré ma clé" }).click();
@@ -121,6 +130,7 @@ describe("encrypted history across devices and logout", () => {
     aliceLaptop = await openClient(stack, alice.account);
     open.push(aliceLaptop);
     const p = aliceLaptop.page;
+    await p.setViewportSize({ width: 1280, height: 800 });
     expect(await loginAndWait(aliceLaptop, { unlock: "later" })).toBe("locked");
     // Skipped: the room list says plainly that older messages are locked here.
     await p.getByText("Les messages plus anciens restent verrouillés sur cet appareil").waitFor();
@@ -129,8 +139,12 @@ describe("encrypted history across devices and logout", () => {
     await expect.poll(async () => (await countRendered(p)).utd).toBeGreaterThanOrEqual(MESSAGES);
     const reason = await p.locator("[data-utd]").first().getAttribute("data-utd-reason");
     expect(reason).not.toBeNull();
+    await p.getByLabel("Écrire un message").focus();
+    await shoot(p, "encryption-locked-history.png");
 
     await p.getByRole("button", { name: "Déverrouiller", exact: true }).click();
+    await p.getByRole("dialog", { name: "Déverrouiller l'historique" }).waitFor();
+    await shoot(p, "encryption-unlock.png");
     await unlockWithRecoveryKey(p, recoveryKey);
     // Same page, same timeline: every message decrypts where it is.
     await expect
