@@ -1,7 +1,7 @@
-import { AuthType, MatrixError, type AuthDict, type MatrixClient } from "matrix-js-sdk";
+import type { MatrixClient } from "matrix-js-sdk";
 import { CryptoEvent } from "matrix-js-sdk/lib/crypto-api/index.js";
-import { AppError } from "../core/app-error.ts";
 import type { Unsubscribe } from "../core/observable.ts";
+import { passwordAuth } from "./user-interactive-auth.ts";
 
 /** One of my devices as the homeserver and my crypto know it. */
 export interface DeviceInfo {
@@ -50,7 +50,12 @@ export function matrixDevicesPort(client: MatrixClient): DevicesPort {
       await client.setDeviceDetails(deviceId, { display_name: displayName });
     },
     async signOut(deviceId, password) {
-      await withPassword(userId, password, (auth) => client.deleteDevice(deviceId, auth));
+      await passwordAuth(
+        userId,
+        password,
+      )(async (auth) => {
+        await client.deleteDevice(deviceId, auth ?? undefined);
+      });
     },
     onChange(listener) {
       const onDevices = (users: string[]) => {
@@ -67,35 +72,4 @@ export function matrixDevicesPort(client: MatrixClient): DevicesPort {
       };
     },
   };
-}
-
-/**
- * The request first goes without auth: its 401 names the UIA session to answer with the
- * password. A refused password comes back as 401 (Synapse) or 403: WRONG_PASSWORD.
- */
-async function withPassword(
-  userId: string,
-  password: string,
-  request: (auth?: AuthDict) => Promise<unknown>,
-): Promise<void> {
-  let session: string | undefined;
-  try {
-    await request();
-    return;
-  } catch (e) {
-    session = e instanceof MatrixError ? (e.data.session as string | undefined) : undefined;
-    if (!(e instanceof MatrixError) || e.httpStatus !== 401 || !session) throw e;
-  }
-  try {
-    await request({
-      type: AuthType.Password,
-      identifier: { type: "m.id.user", user: userId },
-      password,
-      session,
-    });
-  } catch (e) {
-    if (e instanceof MatrixError && [401, 403].includes(e.httpStatus ?? 0))
-      throw new AppError("WRONG_PASSWORD", e.message);
-    throw e;
-  }
 }
