@@ -134,7 +134,7 @@ class FakeVerifier extends EventEmitter implements SasVerifier {
   }
 }
 
-function fakePort(outgoing: FakeRequest) {
+function fakePort(outgoing: FakeRequest, crossSigned = true) {
   const incoming = new EventEmitter();
   const port: VerificationPort = {
     myUserId: ME,
@@ -145,6 +145,7 @@ function fakePort(outgoing: FakeRequest) {
       return () => incoming.off("request", listener);
     },
     displayName: (userId) => (userId === CHLOE ? "Chloé Bernard" : "Alice Martin"),
+    thisDeviceCrossSigned: async () => crossSigned,
   };
   return { port, receive: (r: FakeRequest) => incoming.emit("request", r) };
 }
@@ -215,6 +216,30 @@ describe("VerificationViewModel", () => {
     vm.cancel();
     expect(request.calls).toEqual(["cancel"]);
     expect(vm.current.get()).toBeNull();
+    vm.dispose();
+  });
+
+  it("requestOwnDevice resolves once this device is cross-signed, not at « done »", async () => {
+    const request = new FakeRequest(true, ME, true);
+    let signed: (v: boolean) => void = () => undefined;
+    const { port } = fakePort(request);
+    const vm = new VerificationViewModel({
+      ...port,
+      thisDeviceCrossSigned: () => new Promise((resolve) => (signed = resolve)),
+    });
+    let result: boolean | null = null;
+    void vm.requestOwnDevice().then((r) => (result = r));
+    await tick();
+    request.move(VerificationPhase.Ready);
+    request.verifier!.showSas();
+    vm.confirmMatch();
+    request.move(VerificationPhase.Done);
+    await tick();
+    expect(vm.current.get()?.phase).toBe("done");
+    expect(result).toBeNull();
+    signed(true);
+    await tick();
+    expect(result).toBe(true);
     vm.dispose();
   });
 

@@ -44,7 +44,16 @@ export interface VerificationPort {
   onRequestReceived(listener: (request: VerificationRequestLike) => void): () => void;
   /** "Chloé Bernard" for a user id, for the dialog. */
   displayName(userId: string): string;
+  /**
+   * Resolves true once this device is cross-signed, false if it is not within a while. After a
+   * verification with my other device, that device signs this one and uploads the signature: it
+   * reaches this device a moment after the verification is done.
+   */
+  thisDeviceCrossSigned(): Promise<boolean>;
 }
+
+/** How long a device just verified waits for its signature to come back (seconds, not minutes). */
+const SIGNATURE_WAIT_MS = 20_000;
 
 /** The port over a running client with Rust crypto. */
 export function verificationPort(client: MatrixClient): VerificationPort {
@@ -62,8 +71,38 @@ export function verificationPort(client: MatrixClient): VerificationPort {
       return () => client.off(CryptoEvent.VerificationRequestReceived, listener);
     },
     displayName: (userId) => personName(client, userId),
+    thisDeviceCrossSigned: () => thisDeviceCrossSigned(client),
   };
 }
+
+function thisDeviceCrossSigned(client: MatrixClient): Promise<boolean> {
+  const me = client.getSafeUserId();
+  const check = async () =>
+    (await client.getCrypto()?.getDeviceVerificationStatus(me, client.getDeviceId() ?? ""))
+      ?.crossSigningVerified ?? false;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (verified: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.off(CryptoEvent.DevicesUpdated, onDevices);
+      resolve(verified);
+    };
+    // The signature arrives with a refresh of my own device list.
+    const onDevices = (userIds: string[]) => {
+      if (userIds.includes(me)) void check().then((ok) => ok && finish(true), noop);
+    };
+    const timer = setTimeout(
+      () => void check().then(finish, () => finish(false)),
+      SIGNATURE_WAIT_MS,
+    );
+    client.on(CryptoEvent.DevicesUpdated, onDevices);
+    void check().then((ok) => ok && finish(true), noop);
+  });
+}
+
+const noop = () => undefined;
 
 /** "Chloé Bernard", without the agency: from a room we share (profiles may be lazy-loaded). */
 function personName(client: MatrixClient, userId: string): string {

@@ -87,8 +87,8 @@ export class VerificationViewModel {
 
   /**
    * « Vérifier avec un autre appareil »: asks my other signed-in devices; true once the emoji
-   * were confirmed on both sides (the other device then cross-signs this one), false if it was
-   * cancelled, refused or failed.
+   * were confirmed on both sides and the other device's signature of this one arrived, false if
+   * it was cancelled, refused or failed.
    */
   requestOwnDevice(): Promise<boolean> {
     const me = this.port.myUserId;
@@ -209,10 +209,17 @@ export class VerificationViewModel {
             : { phase: "waiting", peer },
         );
         return;
-      case VerificationPhase.Done:
+      case VerificationPhase.Done: {
         this.current.set({ phase: "done", peer });
-        this.untrack(true);
+        // Whoever asked from a new device wants it usable: « true » once it is cross-signed,
+        // which comes a moment after « done » (see VerificationPort.thisDeviceCrossSigned).
+        const settle = this.outcome;
+        if (!request.isSelfVerification || !settle) return this.untrack(true);
+        this.outcome = null;
+        this.untrack(false);
+        void this.port.thisDeviceCrossSigned().then(settle, () => settle(false));
         return;
+      }
       case VerificationPhase.Cancelled:
         // My own cancel() stops following the request first, so a cancellation seen here came
         // from the other side (or from my « Ils ne correspondent pas », which has its own code).
