@@ -4,6 +4,7 @@ import { useObservable } from "../core/use-observable.ts";
 import type { ChatViewModel } from "../rooms/chat-view-model.ts";
 import { EncryptionBanner } from "../encryption/EncryptionBanner.tsx";
 import { EncryptionDialogs } from "../encryption/EncryptionDialogs.tsx";
+import { LogoutDialog } from "../encryption/LogoutDialog.tsx";
 import { RecoverySettings } from "../encryption/RecoverySettings.tsx";
 import { SecuritySettings } from "../encryption/SecuritySettings.tsx";
 import { VerificationDialog } from "../encryption/VerificationDialog.tsx";
@@ -22,7 +23,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
   const connection = useObservable(vm.session.connection);
   const myName = useObservable(vm.myName);
   const encryption = useObservable(vm.encryption.status);
-  const loggingOut = useObservable(vm.encryption.loggingOut);
+  const loggingOut = useObservable(vm.logoutCheck.checking);
   const { name, agency } = splitAgency(myName, vm.session.userId);
   return (
     <div className="chat" data-encryption={encryption}>
@@ -78,6 +79,7 @@ export function ChatScreen({ vm, onLogout }: { vm: ChatViewModel; onLogout: () =
           recovery={<RecoverySettings vm={vm.encryption} />}
         />
       )}
+      <LogoutDialog vm={vm.logoutCheck} />
       <EncryptionDialogs vm={vm.encryption} userId={vm.session.userId} canVerifyWithDevice />
       {dialog === "start-dm" && (
         <PeopleDialog

@@ -1,6 +1,5 @@
 import { useObservable } from "../core/use-observable.ts";
 import type { EncryptionViewModel } from "./encryption-view-model.ts";
-import { LogoutDialog } from "./LogoutDialog.tsx";
 import { RecoveryKeyDialog } from "./RecoveryKeyDialog.tsx";
 import { ResetEncryptionDialog } from "./ResetEncryptionDialog.tsx";
 import { UnlockHistoryDialog } from "./UnlockHistoryDialog.tsx";
@@ -13,13 +12,12 @@ export function EncryptionDialogs(props: {
 }) {
   const screen = useObservable(props.vm.screen);
   const error = useObservable(props.vm.error);
+  const newKey = useObservable(props.vm.recoveryKey.shown);
+  // A new recovery key comes first: it must be saved before anything else.
+  if (newKey) return <RecoveryKeyDialog vm={props.vm.recoveryKey} userId={props.userId} />;
   switch (screen.kind) {
     case "none":
       return null;
-    case "recovery-key":
-      return (
-        <RecoveryKeyDialog vm={props.vm} screen={screen} error={error} userId={props.userId} />
-      );
     case "unlock":
       return (
         <UnlockHistoryDialog
@@ -31,7 +29,5 @@ export function EncryptionDialogs(props: {
       );
     case "reset":
       return <ResetEncryptionDialog vm={props.vm} error={error} />;
-    case "logout":
-      return <LogoutDialog vm={props.vm} screen={screen} />;
   }
 }

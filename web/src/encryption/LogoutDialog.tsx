@@ -1,38 +1,34 @@
 import { useTranslation } from "react-i18next";
 import { Dialog } from "../chat/Dialog.tsx";
-import type { EncryptionScreen, EncryptionViewModel } from "./encryption-view-model.ts";
-
-type Screen = Extract<EncryptionScreen, { kind: "logout" }>;
+import { useObservable } from "../core/use-observable.ts";
+import type { LogoutCheckViewModel } from "./logout-check-view-model.ts";
 
 /** Shown only when logging out now would lose message keys. */
-export function LogoutDialog(props: { vm: EncryptionViewModel; screen: Screen }) {
+export function LogoutDialog({ vm }: { vm: LogoutCheckViewModel }) {
   const { t } = useTranslation();
-  const { vm, screen } = props;
+  const warning = useObservable(vm.warning);
+  if (!warning) return null;
   return (
-    <Dialog title={t("encryption.logoutTitle")} onClose={() => vm.closeScreen()}>
+    <Dialog title={t("encryption.logoutTitle")} onClose={() => vm.stay()}>
       <div className="stack">
         <p className="warning">
-          {screen.risk.kind === "pending"
-            ? t("encryption.logoutPending", { count: screen.risk.keys })
+          {warning.risk.kind === "pending"
+            ? t("encryption.logoutPending", { count: warning.risk.keys })
             : t("encryption.logoutNoBackup")}
         </p>
-        {screen.waiting ? (
+        {warning.waiting ? (
           <p role="status">{t("encryption.logoutWaiting")}</p>
         ) : (
-          screen.risk.kind === "pending" && (
-            <button
-              type="button"
-              className="primary"
-              onClick={() => void vm.waitForBackupThenLogout()}
-            >
+          warning.risk.kind === "pending" && (
+            <button type="button" className="primary" onClick={() => void vm.waitForBackup()}>
               {t("encryption.logoutWait")}
             </button>
           )
         )}
-        <button type="button" className="danger" onClick={() => vm.logoutAnyway()}>
+        <button type="button" className="danger" onClick={() => vm.logOutAnyway()}>
           {t("encryption.logoutAnyway")}
         </button>
-        <button type="button" onClick={() => vm.closeScreen()}>
+        <button type="button" onClick={() => vm.stay()}>
           {t("common.cancel")}
         </button>
       </div>

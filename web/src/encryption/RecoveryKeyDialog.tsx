@@ -2,20 +2,17 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Dialog } from "../chat/Dialog.tsx";
 import type { AppError } from "../core/app-error.ts";
-import type { EncryptionScreen, EncryptionViewModel } from "./encryption-view-model.ts";
+import { useObservable } from "../core/use-observable.ts";
 import { ErrorLine } from "./ErrorLine.tsx";
-
-type Screen = Extract<EncryptionScreen, { kind: "recovery-key" }>;
+import type { RecoveryKeyViewModel } from "./recovery-key-view-model.ts";
 
 /** The recovery key, shown once: copy or download it, then type two of its groups back. */
-export function RecoveryKeyDialog(props: {
-  vm: EncryptionViewModel;
-  screen: Screen;
-  error: AppError | null;
-  userId: string;
-}) {
+export function RecoveryKeyDialog(props: { vm: RecoveryKeyViewModel; userId: string }) {
   const { t } = useTranslation();
-  const { vm, screen } = props;
+  const { vm } = props;
+  const screen = useObservable(vm.shown);
+  const error = useObservable(vm.error);
+  if (!screen) return null;
   return (
     <Dialog
       title={
@@ -25,13 +22,13 @@ export function RecoveryKeyDialog(props: {
       {screen.step === "show" ? (
         <ShowKey vm={vm} recoveryKey={screen.recoveryKey} userId={props.userId} />
       ) : (
-        <ConfirmKey vm={vm} challenge={screen.challenge} error={props.error} />
+        <ConfirmKey vm={vm} challenge={screen.challenge} error={error} />
       )}
     </Dialog>
   );
 }
 
-function ShowKey(props: { vm: EncryptionViewModel; recoveryKey: string; userId: string }) {
+function ShowKey(props: { vm: RecoveryKeyViewModel; recoveryKey: string; userId: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   const download = () => {
@@ -62,7 +59,7 @@ function ShowKey(props: { vm: EncryptionViewModel; recoveryKey: string; userId: 
           {t("encryption.download")}
         </button>
       </div>
-      <button type="button" className="primary" onClick={() => props.vm.savedRecoveryKey()}>
+      <button type="button" className="primary" onClick={() => props.vm.saved()}>
         {t("encryption.saved")}
       </button>
     </div>
@@ -70,7 +67,7 @@ function ShowKey(props: { vm: EncryptionViewModel; recoveryKey: string; userId: 
 }
 
 function ConfirmKey(props: {
-  vm: EncryptionViewModel;
+  vm: RecoveryKeyViewModel;
   challenge: number[];
   error: AppError | null;
 }) {
@@ -81,7 +78,7 @@ function ConfirmKey(props: {
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        props.vm.confirmRecoveryKey(answers);
+        props.vm.confirm(answers);
       }}
     >
       <p>{t("encryption.confirmIntro")}</p>
@@ -107,7 +104,7 @@ function ConfirmKey(props: {
       <button type="submit" className="primary">
         {t("encryption.confirm")}
       </button>
-      <button type="button" onClick={() => props.vm.showRecoveryKeyAgain()}>
+      <button type="button" onClick={() => props.vm.showAgain()}>
         {t("encryption.showAgain")}
       </button>
     </form>

@@ -6,10 +6,10 @@ import {
 } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { AppError, toAppError } from "../core/app-error.ts";
 import { Disposer, Observable } from "../core/observable.ts";
-import { BackupWatcher, type LogoutRisk } from "./backup-watcher.ts";
+import { BackupWatcher } from "./backup-watcher.ts";
 import { DeviceFlags } from "./device-flags.ts";
 import { startAction, type StartAction } from "./encryption-phase.ts";
-import { keyGroups, pickChallenge, answersMatch } from "./recovery-key-confirmation.ts";
+import { RecoveryKeyViewModel } from "./recovery-key-view-model.ts";
 import type { SecretStorageKeyCache } from "./secret-storage-key-cache.ts";
 import { passwordAuth } from "./user-interactive-auth.ts";
 
@@ -26,24 +26,19 @@ export type EncryptionStatus =
 /** The one encryption dialog on screen, if any. */
 export type EncryptionScreen =
   | { kind: "none" }
-  | { kind: "recovery-key"; recoveryKey: string; step: "show" | "confirm"; challenge: number[] }
   | {
       kind: "unlock";
       step: "choose" | "recovery-key" | "other-device" | "restoring";
       /** Keys restored so far and in all, while restoring from the backup. */
       progress: { done: number; total: number } | null;
     }
-  | { kind: "reset" }
-  | { kind: "logout"; risk: LogoutRisk; waiting: boolean };
+  | { kind: "reset" };
 
 /** The verification part this view model needs (the verification view model provides it). */
 export interface OwnDeviceVerifier {
   /** Runs emoji verification with another of my devices; true once both sides confirmed. */
   requestOwnDevice(): Promise<boolean>;
 }
-
-/** How long « Attendre la sauvegarde » waits for the upload before saying it did not finish. */
-const LOGOUT_BACKUP_WAIT_MS = 60_000;
 
 /** How long a freshly verified device waits for the backup key its other device shares. */
 const SECRET_SHARING_WAIT_MS = 30_000;
@@ -55,19 +50,17 @@ const SECRET_SHARING_WAIT_MS = 30_000;
  * - a new device of an account with history asks how to unlock it (another device or the
  *   recovery key), then cross-signs itself and restores the backup: messages decrypt in place;
  * - a lost recovery key can be replaced by a reset (new identity and backup, history lost);
- * - logout is told whether keys would be lost.
  * Free of React; the chat view model owns it.
  */
 export class EncryptionViewModel {
   readonly status = new Observable<EncryptionStatus>("checking");
   readonly screen = new Observable<EncryptionScreen>({ kind: "none" });
   readonly error = new Observable<AppError | null>(null);
-  /** Logout is checking that the backup holds every key (a few seconds at most). */
-  readonly loggingOut = new Observable<boolean>(false);
   readonly backup: BackupWatcher;
+  /** The recovery key dialog: a new key shown once and confirmed. */
+  readonly recoveryKey: RecoveryKeyViewModel;
   private readonly flags: DeviceFlags;
   private readonly disposer = new Disposer();
-  private logoutDecision: ((logOut: boolean) => void) | null = null;
   /** Our own set-up, unlock or reset steps in progress: the trust changes they cause are ours. */
   private flows = 0;
 
@@ -79,6 +72,7 @@ export class EncryptionViewModel {
   ) {
     this.flags = new DeviceFlags(storage, client.getUserId() ?? "", client.getDeviceId() ?? "");
     this.backup = new BackupWatcher(client);
+    this.recoveryKey = new RecoveryKeyViewModel(() => this.crypto, keys, this.flags);
     this.disposer.add(() => this.backup.dispose());
     this.disposer.add(() => this.keys.forget());
     // Another device verified this one (or the user did it from elsewhere): pick up the backup.
@@ -142,7 +136,7 @@ export class EncryptionViewModel {
           await this.createEncryption();
           break;
         case "reissue-recovery-key":
-          await this.newRecoveryKey();
+          await this.recoveryKey.create();
           await this.enableBackup();
           this.status.set("ready");
           break;
@@ -185,66 +179,15 @@ export class EncryptionViewModel {
     await this.crypto.bootstrapCrossSigning({
       authUploadDeviceSigningKeys: passwordAuth(this.userId, null),
     });
-    await this.newRecoveryKey({ newBackup: true });
+    await this.recoveryKey.create({ newBackup: true });
     this.status.set("ready");
-  }
-
-  /**
-   * A new secret-storage key (the recovery key), holding this device's cross-signing and backup
-   * keys, shown to the user once. The previous recovery key stops working.
-   */
-  private async newRecoveryKey(opts: { newBackup?: boolean } = {}): Promise<void> {
-    const generated = await this.crypto.createRecoveryKeyFromPassphrase();
-    const recoveryKey = generated.encodedPrivateKey;
-    if (!recoveryKey) throw new Error("the SDK made a recovery key without its text form");
-    this.flags.recoveryKeyUnconfirmed = true;
-    try {
-      await this.crypto.bootstrapSecretStorage({
-        createSecretStorageKey: async () => generated,
-        setupNewSecretStorage: true,
-        setupNewKeyBackup: opts.newBackup ?? false,
-      });
-    } finally {
-      this.keys.forget();
-    }
-    this.screen.set({
-      kind: "recovery-key",
-      recoveryKey,
-      step: "show",
-      challenge: pickChallenge(keyGroups(recoveryKey).length),
-    });
-  }
-
-  /** « J'ai enregistré ma clé »: hide it and ask for two of its groups. */
-  savedRecoveryKey(): void {
-    const s = this.screen.get();
-    if (s.kind === "recovery-key") this.screen.set({ ...s, step: "confirm" });
-  }
-
-  showRecoveryKeyAgain(): void {
-    const s = this.screen.get();
-    if (s.kind === "recovery-key") this.screen.set({ ...s, step: "show" });
-  }
-
-  /** True (and the dialog closes) when the typed groups match. */
-  confirmRecoveryKey(answers: string[]): boolean {
-    const s = this.screen.get();
-    if (s.kind !== "recovery-key") return false;
-    if (!answersMatch(s.recoveryKey, s.challenge, answers)) {
-      this.error.set(new AppError("RECOVERY_KEY_MISMATCH"));
-      return false;
-    }
-    this.flags.recoveryKeyUnconfirmed = false;
-    this.error.set(null);
-    this.screen.set({ kind: "none" });
-    return true;
   }
 
   /** « Changer la clé de récupération » (settings): needs a verified device. */
   async changeRecoveryKey(): Promise<void> {
     await this.guard(async () => {
       if (!(await this.isThisDeviceVerified())) throw new AppError("DEVICE_NOT_VERIFIED");
-      await this.newRecoveryKey();
+      await this.recoveryKey.create();
     }, undefined);
   }
 
@@ -363,10 +306,9 @@ export class EncryptionViewModel {
 
   closeScreen(): void {
     const s = this.screen.get();
-    // The recovery key must be confirmed; restoring runs to its end.
-    if (s.kind === "recovery-key" || (s.kind === "unlock" && s.step === "restoring")) return;
+    // Restoring runs to its end.
+    if (s.kind === "unlock" && s.step === "restoring") return;
     if (s.kind === "unlock" && this.status.get() === "locked") return this.skipUnlock();
-    if (s.kind === "logout") return this.decideLogout(false);
     this.error.set(null);
     this.screen.set({ kind: "none" });
   }
@@ -378,60 +320,13 @@ export class EncryptionViewModel {
   async resetEncryption(password: string): Promise<boolean> {
     return this.guard(async () => {
       await this.crypto.resetEncryption(passwordAuth(this.userId, password));
-      await this.newRecoveryKey();
+      await this.recoveryKey.create();
+      this.screen.set({ kind: "none" });
       this.flags.unlockSkipped = false;
       await this.enableBackup();
       this.status.set("ready");
       return true;
     }, false);
-  }
-
-  /**
-   * Resolves true when logging out loses nothing, at once and silently when the backup holds
-   * every key; otherwise after the user chose in the logout dialog (false: they stay).
-   */
-  async requestLogout(): Promise<boolean> {
-    let risk: LogoutRisk;
-    this.loggingOut.set(true);
-    try {
-      risk = await this.backup.logoutRisk();
-    } catch {
-      risk = { kind: "none" }; // The crypto stack is gone or broken: nothing left to save.
-    } finally {
-      this.loggingOut.set(false);
-    }
-    if (risk.kind === "none") return true;
-    this.logoutDecision?.(false);
-    return new Promise<boolean>((resolve) => {
-      this.logoutDecision = resolve;
-      this.screen.set({ kind: "logout", risk, waiting: false });
-    });
-  }
-
-  /** « Attendre la sauvegarde »: logs out once every key is uploaded. */
-  async waitForBackupThenLogout(): Promise<void> {
-    const s = this.screen.get();
-    if (s.kind !== "logout") return;
-    this.screen.set({ ...s, waiting: true });
-    const done = await this.backup.waitUntilBackedUp(LOGOUT_BACKUP_WAIT_MS);
-    if (done) return this.decideLogout(true);
-    const pending = await this.backup.keysNotBackedUp().catch(() => null);
-    this.screen.set({
-      kind: "logout",
-      risk: { kind: "pending", keys: pending ?? 0 },
-      waiting: false,
-    });
-  }
-
-  logoutAnyway(): void {
-    this.decideLogout(true);
-  }
-
-  private decideLogout(logOut: boolean): void {
-    const decide = this.logoutDecision;
-    this.logoutDecision = null;
-    this.screen.set({ kind: "none" });
-    decide?.(logOut);
   }
 
   /** Runs a user action: its error is shown in the open dialog, never thrown at the view. */
@@ -454,7 +349,6 @@ export class EncryptionViewModel {
   }
 
   dispose(): void {
-    this.logoutDecision?.(false);
     this.disposer.dispose();
   }
 }

@@ -14,6 +14,7 @@ import type { RuntimeConfig } from "../core/runtime-config.ts";
 import { matrixDevicesPort } from "../encryption/devices-port.ts";
 import { DevicesViewModel } from "../encryption/devices-view-model.ts";
 import { EncryptionViewModel } from "../encryption/encryption-view-model.ts";
+import { LogoutCheckViewModel } from "../encryption/logout-check-view-model.ts";
 import { trustPort, UserTrustViewModel } from "../encryption/user-trust-view-model.ts";
 import { verificationPort } from "../encryption/verification-port.ts";
 import { VerificationViewModel } from "../encryption/verification-view-model.ts";
@@ -39,8 +40,10 @@ export class ChatViewModel {
   /** Who I verified, and whose identity changed, among the people on screen. */
   readonly trust: UserTrustViewModel;
   readonly media: MediaLoader;
-  /** Recovery key, backup, unlocking history on a new device, the logout check. */
+  /** Recovery key, backup, unlocking history on a new device. */
   readonly encryption: EncryptionViewModel;
+  /** Logout that never loses message keys. */
+  readonly logoutCheck: LogoutCheckViewModel;
   /** My display name as the homeserver has it ("First Last [Agency]"). */
   readonly myName: Observable<string>;
   private readonly disposer = new Disposer();
@@ -55,6 +58,7 @@ export class ChatViewModel {
     this.trust = new UserTrustViewModel(trustPort(client), this.openRoom);
     this.encryption = new EncryptionViewModel(client, session.secretStorageKeys, this.verification);
     void this.encryption.start();
+    this.logoutCheck = new LogoutCheckViewModel(this.encryption.backup);
     this.myName = new Observable(client.getUser(session.userId)?.displayName ?? session.userId);
     void client.getProfileInfo(session.userId).then(
       (p) => p.displayname && this.myName.set(p.displayname),
@@ -167,7 +171,7 @@ export class ChatViewModel {
 
   /** False when the user chose to stay (keys not backed up yet). */
   async logout(): Promise<boolean> {
-    if (!(await this.encryption.requestLogout())) return false;
+    if (!(await this.logoutCheck.request())) return false;
     this.dispose();
     await this.session.logout();
     return true;
@@ -179,6 +183,7 @@ export class ChatViewModel {
     this.verification.dispose();
     this.trust.dispose();
     this.roomList.dispose();
+    this.logoutCheck.dispose();
     this.encryption.dispose();
     this.media.dispose();
     this.disposer.dispose();
