@@ -8,7 +8,10 @@ import {
 } from "matrix-js-sdk";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import { passwordLogin } from "../../homeserver-config/src/admin/synapse-admin.ts";
-import type { StackDescription } from "../../homeserver-config/src/stack/stack-description.ts";
+import type {
+  StackAccount,
+  StackDescription,
+} from "../../homeserver-config/src/stack/stack-description.ts";
 
 const silent: Logger = {
   trace: () => {},
@@ -29,9 +32,19 @@ export async function cryptoClient(
   n = 0,
 ): Promise<MatrixClient> {
   const account = stack.accounts.filter((a) => a.homeserver === homeserverId)[n];
-  const hs = stack.homeservers.find((h) => h.id === homeserverId);
-  if (!account || !hs) throw new Error(`no demo account ${n} on ${homeserverId}`);
-  const login = await passwordLogin(hs.clientUrl, account.userId, account.password, "bots-test");
+  if (!account) throw new Error(`no demo account ${n} on ${homeserverId}`);
+  return accountCryptoClient(stack, account);
+}
+
+/** A new device of `account` with Rust crypto (keys in memory), synced once and syncing. */
+export async function accountCryptoClient(
+  stack: StackDescription,
+  account: StackAccount,
+  deviceName = "bots-test",
+): Promise<MatrixClient> {
+  const hs = stack.homeservers.find((h) => h.id === account.homeserver);
+  if (!hs) throw new Error(`no homeserver ${account.homeserver}`);
+  const login = await passwordLogin(hs.clientUrl, account.userId, account.password, deviceName);
   const client = createClient({
     baseUrl: hs.clientUrl,
     userId: login.user_id,
