@@ -1,4 +1,9 @@
 import { IndexedDBStore } from "matrix-js-sdk";
+import loglevel from "loglevel";
+
+// The SDK's IndexedDB store reports every save through its global logger ("matrix"), which the
+// client's `logger` option does not reach: two lines per sync in the stack's output, for ever.
+loglevel.getLogger("matrix").setLevel("warn");
 
 /**
  * The client's rooms and sync token, kept in IndexedDB so that a restarted bot resumes /sync
