@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import { TestClient } from "../support/matrix-test-client.ts";
+import { docScreenshot } from "./support/doc-screenshot.ts";
 import { freshAccount } from "./support/fresh-account.ts";
 import {
   acceptInvite,
@@ -43,13 +44,6 @@ async function countRendered(p: Page): Promise<{ decrypted: number; utd: number 
   }));
 }
 
-/** A README picture: always to .local/, and to web/docs/ with TCHAP_UPDATE_DOCS=1. */
-async function shoot(p: Page, name: string): Promise<void> {
-  await p.mouse.move(0, 0);
-  await p.screenshot({ path: `.local/${name}` });
-  if (process.env.TCHAP_UPDATE_DOCS === "1") await p.screenshot({ path: `web/docs/${name}` });
-}
-
 /** Loads older messages until the room's first message is on screen. */
 async function loadWholeRoom(p: Page): Promise<void> {
   const older = p.getByRole("button", { name: "Afficher les messages précédents" });
@@ -83,7 +77,7 @@ describe("encrypted history across devices and logout", () => {
     await dialog.waitFor({ timeout: 60_000 });
     recoveryKey = (await dialog.getByLabel("Votre clé de récupération").textContent()) ?? "";
     expect(recoveryKey).toMatch(/^(\S{4} ){11}\S{4}$/);
-    await shoot(p, "encryption-recovery-key.png");
+    await docScreenshot(p, "encryption-recovery-key.png");
     // It cannot be dismissed without confirming, and wrong groups are refused.
     expect(await dialog.getByRole("button", { name: "Fermer" }).count()).toBe(0);
     await dialog.getByRole("button", { name: "J'ai enregistré ma clé" }).click();
@@ -140,11 +134,11 @@ describe("encrypted history across devices and logout", () => {
     const reason = await p.locator("[data-utd]").first().getAttribute("data-utd-reason");
     expect(reason).not.toBeNull();
     await p.getByLabel("Écrire un message").focus();
-    await shoot(p, "encryption-locked-history.png");
+    await docScreenshot(p, "encryption-locked-history.png");
 
     await p.getByRole("button", { name: "Déverrouiller", exact: true }).click();
     await p.getByRole("dialog", { name: "Déverrouiller l'historique" }).waitFor();
-    await shoot(p, "encryption-unlock.png");
+    await docScreenshot(p, "encryption-unlock.png");
     await unlockWithRecoveryKey(p, recoveryKey);
     // Same page, same timeline: every message decrypts where it is.
     await expect

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SAS_EMOJI } from "../../web/src/encryption/sas-emoji.ts";
+import { docScreenshot } from "./support/doc-screenshot.ts";
 import { freshAccount } from "./support/fresh-account.ts";
 import { resetIdentity } from "./support/identity-reset.ts";
 import {
@@ -49,6 +50,7 @@ describe("verifying people across agencies", () => {
       freshAccount(stack, "ministere-b", "Clémence", "Girard"),
     ]);
     [alice, chloe] = await Promise.all([openClient(stack, a), openClient(stack, c)]);
+    await alice.page.setViewportSize({ width: 1280, height: 800 });
     // First device of each account: encryption (cross-signing included) is set up at login.
     await Promise.all([loginAndWait(alice), loginAndWait(chloe)]);
   });
@@ -94,6 +96,7 @@ describe("verifying people across agencies", () => {
     ]);
     expect(aliceEmoji).toHaveLength(7);
     expect(chloeEmoji).toEqual(aliceEmoji);
+    await docScreenshot(alice.page, "encryption-verification.png");
     const names = await verificationDialog(alice.page).locator(".sas-name").allTextContents();
     expect(names.every((n) => FRENCH_NAMES.has(n))).toBe(true);
 
@@ -132,6 +135,7 @@ describe("verifying people across agencies", () => {
     // She had verified Chloé: nothing is sent until she decides.
     expect(await p.getByLabel("Écrire un message").count()).toBe(0);
     await dmHeader(p).getByText("Identité modifiée").waitFor();
+    await docScreenshot(p, "encryption-identity-changed.png");
 
     await warning.getByRole("button", { name: `Accepter la nouvelle identité de ${name}` }).click();
     await warning.waitFor({ state: "detached", timeout: 30_000 });
