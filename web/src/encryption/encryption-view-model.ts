@@ -278,9 +278,9 @@ export class EncryptionViewModel {
 
   private async restoreBackup(): Promise<void> {
     this.screen.set({ kind: "unlock", step: "restoring", progress: null });
-    await this.enableBackup();
-    this.flags.unlockSkipped = false;
-    this.status.set("ready");
+    // The whole backup first, in one download. Enabling the backup before would also start the
+    // SDK's key-by-key downloader for every undecryptable message on screen: the same keys
+    // fetched and imported a second time, while the full restore runs.
     await this.crypto.restoreKeyBackup({
       progressCallback: (p) => {
         if (p.stage !== "load_keys") return;
@@ -291,6 +291,9 @@ export class EncryptionViewModel {
         });
       },
     });
+    await this.enableBackup();
+    this.flags.unlockSkipped = false;
+    this.status.set("ready");
     this.screen.set({ kind: "none" });
   }
 
