@@ -16,6 +16,7 @@ import { decodeRecoveryKey } from "matrix-js-sdk/lib/crypto-api/index.js";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import loglevel from "loglevel";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { UndecryptableRetrier } from "../../web/src/encryption/undecryptable-retry.ts";
 import { passwordLogin } from "../../homeserver-config/src/admin/synapse-admin.ts";
 import { directoryService } from "../../homeserver-config/src/directory/directory-service.ts";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
@@ -164,6 +165,7 @@ const silent: Logger = {
 interface NodeDevice {
   label: string;
   client: MatrixClient;
+  retrier: UndecryptableRetrier;
 }
 
 /**
@@ -220,7 +222,8 @@ async function nodeDevice(
   if (!status?.crossSigningVerified) throw new Error(`${label} is not cross-signed`);
   // Named in the figures, so that an undecryptable event's sender device can be told apart.
   figures[`device ${label}`] = login.device_id;
-  return { label, client };
+  // The web client's own policy for keys that come late (backup uploads lag by 0–10 s).
+  return { label, client, retrier: new UndecryptableRetrier(client) };
 }
 
 async function nodeSend(d: NodeDevice, room: RoomKey, count: number): Promise<string[]> {
@@ -410,7 +413,10 @@ describe("encryption soak: 3 people × 2 devices, 300 messages, a homeserver res
       if (u.errors.length) console.log(`${u.account.userId} errors:`, u.errors.slice(0, 10));
       await u.close();
     }
-    for (const d of nodes) d.client.stopClient();
+    for (const d of nodes) {
+      d.retrier.dispose();
+      d.client.stopClient();
+    }
     await restarted?.stop();
     await running?.stop();
   });

@@ -15,6 +15,7 @@ import { matrixDevicesPort } from "../encryption/devices-port.ts";
 import { DevicesViewModel } from "../encryption/devices-view-model.ts";
 import { EncryptionViewModel } from "../encryption/encryption-view-model.ts";
 import { LogoutCheckViewModel } from "../encryption/logout-check-view-model.ts";
+import { UndecryptableRetrier } from "../encryption/undecryptable-retry.ts";
 import { trustPort, UserTrustViewModel } from "../encryption/user-trust-view-model.ts";
 import { verificationPort } from "../encryption/verification-port.ts";
 import { VerificationViewModel } from "../encryption/verification-view-model.ts";
@@ -59,6 +60,8 @@ export class ChatViewModel {
     this.encryption = new EncryptionViewModel(client, session.secretStorageKeys, this.verification);
     void this.encryption.start();
     this.logoutCheck = new LogoutCheckViewModel(this.encryption.backup);
+    const retrier = new UndecryptableRetrier(client);
+    this.disposer.add(() => retrier.dispose());
     this.myName = new Observable(client.getUser(session.userId)?.displayName ?? session.userId);
     void client.getProfileInfo(session.userId).then(
       (p) => p.displayname && this.myName.set(p.displayname),
