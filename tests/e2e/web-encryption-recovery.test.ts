@@ -135,6 +135,14 @@ describe("encrypted history across devices and logout", () => {
     expect(reason).not.toBeNull();
     await p.getByLabel("Écrire un message").focus();
     await docScreenshot(p, "encryption-locked-history.png");
+    // A locked (unverified) device of hers neither stops her other device from writing nor
+    // misses what is written from now on.
+    await send(alice.page, "Écrit pendant que l'autre appareil est verrouillé");
+    await alice.page
+      .locator("li.message.mine[data-status=sent]", { hasText: "l'autre appareil est verrouillé" })
+      .waitFor({ timeout: 30_000 });
+    // Its text on screen: decrypted (an undecryptable row shows the reason instead).
+    await message(p, "l'autre appareil est verrouillé").waitFor({ timeout: 30_000 });
 
     await p.getByRole("button", { name: "Déverrouiller", exact: true }).click();
     await p.getByRole("dialog", { name: "Déverrouiller l'historique" }).waitFor();
