@@ -94,6 +94,11 @@ export class RoomViewModel {
   ) {
     this.me = client.getSafeUserId();
     this.state = new Observable<RoomState>(this.snapshot({ paginating: false, error: null }));
+    // Opening an encrypted room fetches its members' device lists and shares our room key now,
+    // as Element does on typing: the SDK awaits those key queries only for a room's first
+    // message, and a first message typed in a hurry could miss a member's device (its key then
+    // reached that device from a later message on, seen in the encryption soak).
+    if (room.hasEncryptionStateEvent()) client.getCrypto()?.prepareToEncrypt(room);
     const refresh = coalesce(() => this.refresh());
     const inRoom =
       (fn: () => void) =>
