@@ -6,6 +6,7 @@ import {
   type MatrixClient,
   type MatrixEvent,
 } from "matrix-js-sdk";
+import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api/index.js";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import { passwordLogin } from "../../homeserver-config/src/admin/synapse-admin.ts";
 import type {
@@ -41,6 +42,7 @@ export async function accountCryptoClient(
   stack: StackDescription,
   account: StackAccount,
   deviceName = "bots-test",
+  cryptoCallbacks?: CryptoCallbacks,
 ): Promise<MatrixClient> {
   const hs = stack.homeservers.find((h) => h.id === account.homeserver);
   if (!hs) throw new Error(`no homeserver ${account.homeserver}`);
@@ -51,6 +53,7 @@ export async function accountCryptoClient(
     deviceId: login.device_id,
     accessToken: login.access_token,
     logger: silent,
+    ...(cryptoCallbacks ? { cryptoCallbacks } : {}),
   });
   await client.initRustCrypto({ useIndexedDB: false });
   const ready = new Promise<void>((resolve) => {

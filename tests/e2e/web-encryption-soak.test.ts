@@ -1,23 +1,18 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  ClientEvent,
-  createClient,
   EventTimeline,
   EventType,
   HistoryVisibility,
   Method,
   MsgType,
-  SyncState,
   type MatrixClient,
   type MatrixEvent,
 } from "matrix-js-sdk";
 import { decodeRecoveryKey } from "matrix-js-sdk/lib/crypto-api/index.js";
-import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import loglevel from "loglevel";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { UndecryptableRetrier } from "../../web/src/encryption/undecryptable-retry.ts";
-import { passwordLogin } from "../../homeserver-config/src/admin/synapse-admin.ts";
 import { directoryService } from "../../homeserver-config/src/directory/directory-service.ts";
 import { loadFederation } from "../../homeserver-config/src/load-federation.ts";
 import type { LocalInstance } from "../../homeserver-config/src/local/instance.ts";
@@ -34,7 +29,7 @@ import type {
 import { defaultLauncher } from "../../homeserver-config/src/synapse/launcher.ts";
 import { SynapseProcess } from "../../homeserver-config/src/synapse/process.ts";
 import { webService } from "../../web/server/web-service.ts";
-import { waitForDecrypted } from "../../bots/testing/crypto-client.ts";
+import { accountCryptoClient, waitForDecrypted } from "../../bots/testing/crypto-client.ts";
 import {
   acceptInvite,
   account,
@@ -153,14 +148,6 @@ async function startHomeserver(stack: StackDescription, id: string): Promise<Syn
 // Some SDK modules log through the global logger ("matrix") whatever the client's: hundreds of
 // lines per run, among them each transient decryption failure of history not yet fetched.
 loglevel.getLogger("matrix").setLevel("error");
-const silent: Logger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  getChild: () => silent,
-};
 
 interface NodeDevice {
   label: string;
@@ -180,34 +167,14 @@ async function nodeDevice(
   recoveryKey: string,
   label: string,
 ): Promise<NodeDevice> {
-  const hs = stack.homeservers.find((h) => h.id === acc.homeserver)!;
-  const login = await passwordLogin(hs.clientUrl, acc.userId, acc.password, `soak ${label}`);
   const key = decodeRecoveryKey(recoveryKey);
-  const client = createClient({
-    baseUrl: hs.clientUrl,
-    userId: login.user_id,
-    deviceId: login.device_id,
-    accessToken: login.access_token,
-    logger: silent,
-    cryptoCallbacks: {
-      getSecretStorageKey: async ({ keys }) => {
-        const keyId = Object.keys(keys)[0];
-        return keyId ? [keyId, key] : null;
-      },
+  const client = await accountCryptoClient(stack, acc, `soak ${label}`, {
+    getSecretStorageKey: async ({ keys }) => {
+      const keyId = Object.keys(keys)[0];
+      return keyId ? [keyId, key] : null;
     },
   });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const ready = new Promise<void>((resolve) => {
-    const onSync = (s: SyncState) => {
-      if (s === SyncState.Prepared || s === SyncState.Syncing) {
-        client.off(ClientEvent.Sync, onSync);
-        resolve();
-      }
-    };
-    client.on(ClientEvent.Sync, onSync);
-  });
-  await client.startClient({ initialSyncLimit: 5 });
-  await ready;
+  const login = { user_id: client.getSafeUserId(), device_id: client.getDeviceId()! };
   const crypto = client.getCrypto()!;
   // The identity exists (the browser made it): this reads its keys from secret storage and
   // signs this device with them — once the public identity is known here, or the import fails.

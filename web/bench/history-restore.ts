@@ -19,11 +19,9 @@
  * `HISTORY_RESTORE_PROFILE=1` adds a run that is not counted, under the CPU profiler, and prints
  * the functions with the most self time (and who called them): where the restore's time goes.
  */
-import { ClientEvent, createClient, SyncState, type MatrixClient } from "matrix-js-sdk";
-import type { Logger } from "matrix-js-sdk/lib/logger.js";
+import type { MatrixClient } from "matrix-js-sdk";
 import type { Page } from "playwright-core";
 import { matrixRequest } from "../../homeserver-config/src/admin/matrix-http.ts";
-import { passwordLogin } from "../../homeserver-config/src/admin/synapse-admin.ts";
 import { createRoomRequest } from "../../homeserver-config/src/policy/room-types.ts";
 import type {
   StackAccount,
@@ -36,6 +34,7 @@ import {
   type BenchFigure,
   type Benchmark,
 } from "../../tests/bench/harness.ts";
+import { accountCryptoClient } from "../../bots/testing/crypto-client.ts";
 import { freshAccount } from "../../tests/e2e/support/fresh-account.ts";
 import {
   confirmRecoveryKey,
@@ -58,15 +57,6 @@ const SEND_CONCURRENCY = 4;
 const CLIENT_FILTER = { room: { timeline: { limit: 30 }, state: { lazy_load_members: true } } };
 /** The room each run opens before unlocking. */
 const OPEN_ROOM = 1;
-
-const silent: Logger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  getChild: () => silent,
-};
 
 const roomName = (i: number) => `Historique ${String(i).padStart(2, "0")}`;
 const messageText = (i: number, n: number) => `${roomName(i)} · message ${n}/${PER_ROOM}`;
@@ -95,35 +85,6 @@ async function noRateLimit(stack: StackDescription, hsId: string, userId: string
       body: { messages_per_second: 0, burst_count: 0 },
     },
   );
-}
-
-/** The colleague as a real encrypting client: a new device with an in-memory crypto store. */
-async function colleagueClient(
-  stack: StackDescription,
-  colleague: StackAccount,
-): Promise<MatrixClient> {
-  const hs = homeserver(stack, colleague.homeserver);
-  const res = await passwordLogin(hs.clientUrl, colleague.userId, colleague.password, "bench");
-  const client = createClient({
-    baseUrl: hs.clientUrl,
-    userId: res.user_id,
-    deviceId: res.device_id,
-    accessToken: res.access_token,
-    logger: silent,
-  });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const ready = new Promise<void>((resolve) => {
-    const onSync = (s: SyncState) => {
-      if (s === SyncState.Prepared || s === SyncState.Syncing) {
-        client.off(ClientEvent.Sync, onSync);
-        resolve();
-      }
-    };
-    client.on(ClientEvent.Sync, onSync);
-  });
-  await client.startClient({ initialSyncLimit: 5 });
-  await ready;
-  return client;
 }
 
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>) {
@@ -191,7 +152,7 @@ async function setUp(stack: StackDescription, log: (l: string) => void): Promise
     await first.page.locator(".chat[data-encryption=ready]").waitFor({ timeout: 60_000 });
 
     const owner = await TestClient.login(baseUrl, account.userId, account.password);
-    colleague = await colleagueClient(stack, colleagueAccount);
+    colleague = await accountCryptoClient(stack, colleagueAccount, "bench");
     const rooms: string[] = [];
     for (let i = 1; i <= ROOMS; i++) {
       rooms.push(
